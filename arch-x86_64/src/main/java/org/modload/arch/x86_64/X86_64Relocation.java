@@ -1,0 +1,97 @@
+package org.modload.arch.x86_64;
+
+import java.util.Optional;
+
+import org.modload.loader.reloc.Field;
+import org.modload.loader.reloc.Overflow;
+import org.modload.loader.reloc.RelocationType;
+
+/**
+ * The AMD64 psABI relocation table (System V AMD64 ABI, table "Relocation Types"), one constant
+ * per type: number, field, overflow rule (as lld checks it) and the document's calculation.
+ * Types 39 and 40 are reserved (formerly the BND variants) and absent.
+ */
+enum X86_64Relocation implements RelocationType {
+    R_X86_64_NONE(0, Field.NONE, Overflow.NONE, "none"),
+    R_X86_64_64(1, Field.WORD64, Overflow.NONE, "S + A"),
+    R_X86_64_PC32(2, Field.WORD32, Overflow.SIGNED, "S + A - P"),
+    R_X86_64_GOT32(3, Field.WORD32, Overflow.SIGNED, "G + A"),
+    R_X86_64_PLT32(4, Field.WORD32, Overflow.SIGNED, "L + A - P"),
+    R_X86_64_COPY(5, Field.NONE, Overflow.NONE, "none"),
+    R_X86_64_GLOB_DAT(6, Field.WORD64, Overflow.NONE, "S"),
+    R_X86_64_JUMP_SLOT(7, Field.WORD64, Overflow.NONE, "S"),
+    R_X86_64_RELATIVE(8, Field.WORD64, Overflow.NONE, "B + A"),
+    R_X86_64_GOTPCREL(9, Field.WORD32, Overflow.SIGNED, "G + GOT + A - P"),
+    R_X86_64_32(10, Field.WORD32, Overflow.UNSIGNED, "S + A"),
+    R_X86_64_32S(11, Field.WORD32, Overflow.SIGNED, "S + A"),
+    R_X86_64_16(12, Field.WORD16, Overflow.EITHER, "S + A"),
+    R_X86_64_PC16(13, Field.WORD16, Overflow.SIGNED, "S + A - P"),
+    R_X86_64_8(14, Field.WORD8, Overflow.EITHER, "S + A"),
+    R_X86_64_PC8(15, Field.WORD8, Overflow.SIGNED, "S + A - P"),
+    R_X86_64_DTPMOD64(16, Field.WORD64, Overflow.NONE, "module id"),
+    R_X86_64_DTPOFF64(17, Field.WORD64, Overflow.NONE, "offset in TLS block"),
+    R_X86_64_TPOFF64(18, Field.WORD64, Overflow.NONE, "offset from thread pointer"),
+    R_X86_64_TLSGD(19, Field.WORD32, Overflow.SIGNED, "GOT offset of tls_index, PC-relative"),
+    R_X86_64_TLSLD(20, Field.WORD32, Overflow.SIGNED, "GOT offset of tls_index (LD), PC-relative"),
+    R_X86_64_DTPOFF32(21, Field.WORD32, Overflow.SIGNED, "offset in TLS block"),
+    R_X86_64_GOTTPOFF(22, Field.WORD32, Overflow.SIGNED, "GOT offset of TP offset, PC-relative"),
+    R_X86_64_TPOFF32(23, Field.WORD32, Overflow.SIGNED, "offset from thread pointer"),
+    R_X86_64_PC64(24, Field.WORD64, Overflow.NONE, "S + A - P"),
+    R_X86_64_GOTOFF64(25, Field.WORD64, Overflow.NONE, "S + A - GOT"),
+    R_X86_64_GOTPC32(26, Field.WORD32, Overflow.SIGNED, "GOT + A - P"),
+    R_X86_64_GOT64(27, Field.WORD64, Overflow.NONE, "G + A"),
+    R_X86_64_GOTPCREL64(28, Field.WORD64, Overflow.NONE, "G + GOT - P + A"),
+    R_X86_64_GOTPC64(29, Field.WORD64, Overflow.NONE, "GOT - P + A"),
+    R_X86_64_GOTPLT64(30, Field.WORD64, Overflow.NONE, "G + A"),
+    R_X86_64_PLTOFF64(31, Field.WORD64, Overflow.NONE, "L - GOT + A"),
+    R_X86_64_SIZE32(32, Field.WORD32, Overflow.UNSIGNED, "Z + A"),
+    R_X86_64_SIZE64(33, Field.WORD64, Overflow.NONE, "Z + A"),
+    R_X86_64_GOTPC32_TLSDESC(34, Field.WORD32, Overflow.SIGNED, "GOT offset of TLS descriptor, PC-relative"),
+    R_X86_64_TLSDESC_CALL(35, Field.NONE, Overflow.NONE, "none"),
+    R_X86_64_TLSDESC(36, Field.WORD64, Overflow.NONE, "TLS descriptor (two words)"),
+    R_X86_64_IRELATIVE(37, Field.WORD64, Overflow.NONE, "indirect (B + A)"),
+    R_X86_64_RELATIVE64(38, Field.WORD64, Overflow.NONE, "B + A"),
+    R_X86_64_GOTPCRELX(41, Field.WORD32, Overflow.SIGNED, "G + GOT + A - P"),
+    R_X86_64_REX_GOTPCRELX(42, Field.WORD32, Overflow.SIGNED, "G + GOT + A - P");
+
+    private final int number;
+    private final Field field;
+    private final Overflow overflow;
+    private final String formula;
+
+    X86_64Relocation(int number, Field field, Overflow overflow, String formula) {
+        this.number = number;
+        this.field = field;
+        this.overflow = overflow;
+        this.formula = formula;
+    }
+
+    @Override
+    public int number() {
+        return number;
+    }
+
+    @Override
+    public Field field() {
+        return field;
+    }
+
+    @Override
+    public Overflow overflow() {
+        return overflow;
+    }
+
+    @Override
+    public String formula() {
+        return formula;
+    }
+
+    static Optional<X86_64Relocation> of(int number) {
+        for (X86_64Relocation r : values()) {
+            if (r.number == number) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

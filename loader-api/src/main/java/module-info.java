@@ -1,0 +1,15 @@
+/**
+ * modload's core: the ELF model and validated parser, the relocation vocabulary, the generic
+ * link engine and the {@link org.modload.loader.spi.Architecture} SPI that plugins provide.
+ */
+module org.modload.loader {
+    requires com.google.common;
+
+    exports org.modload.loader.elf;
+    exports org.modload.loader.diag;
+    exports org.modload.loader.reloc;
+    exports org.modload.loader.link;
+    exports org.modload.loader.spi;
+
+    uses org.modload.loader.spi.Architecture;
+}

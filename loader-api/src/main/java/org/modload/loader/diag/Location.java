@@ -1,0 +1,60 @@
+package org.modload.loader.diag;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Where in an input file something went wrong: the file, optionally a section (by index and
+ * name) and optionally an offset inside that section.
+ *
+ * <p>Two renderings exist because two audiences read them: header-level problems read as
+ * {@code af_key.ko: section header 7 (.rela.text)}, relocation sites read lld-style as
+ * {@code af_key.ko:(.text+0x1a)}.
+ *
+ * @param file the file's display name (never null)
+ * @param sectionIndex the section header index, if the problem is tied to a section
+ * @param sectionName the section's name, or empty when unknown
+ * @param offset the offset inside the section, if the problem is tied to a place
+ */
+public record Location(String file, OptionalInt sectionIndex, String sectionName, OptionalLong offset) {
+
+    public Location {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(sectionIndex, "sectionIndex");
+        Objects.requireNonNull(sectionName, "sectionName");
+        Objects.requireNonNull(offset, "offset");
+    }
+
+    /** A location naming only the file. */
+    public static Location ofFile(String file) {
+        return new Location(file, OptionalInt.empty(), "", OptionalLong.empty());
+    }
+
+    /** A location naming a section header of the file. */
+    public static Location ofSection(String file, int index, String name) {
+        return new Location(file, OptionalInt.of(index), name == null ? "" : name, OptionalLong.empty());
+    }
+
+    /** A location naming a place inside a section. */
+    public static Location ofPlace(String file, int index, String name, long offset) {
+        return new Location(file, OptionalInt.of(index), name == null ? "" : name, OptionalLong.of(offset));
+    }
+
+    /** {@code file}, or {@code file: section header N (name)}. */
+    public String headerForm() {
+        if (sectionIndex.isEmpty()) {
+            return file;
+        }
+        String named = sectionName.isEmpty() ? "" : " (" + sectionName + ")";
+        return file + ": section header " + sectionIndex.getAsInt() + named;
+    }
+
+    /** lld's form {@code file:(.text+0x1a)}; falls back to {@link #headerForm()} without an offset. */
+    public String placeForm() {
+        if (offset.isEmpty() || sectionIndex.isEmpty()) {
+            return headerForm();
+        }
+        return file + ":(" + sectionName + "+0x" + Long.toHexString(offset.getAsLong()) + ")";
+    }
+}

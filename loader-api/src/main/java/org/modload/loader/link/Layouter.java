@@ -1,0 +1,194 @@
+package org.modload.loader.link;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.modload.loader.diag.LayoutException;
+import org.modload.loader.diag.Location;
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.Section;
+import org.modload.loader.elf.SectionFlags;
+import org.modload.loader.spi.TablePlan;
+import org.modload.loader.spi.TableRequest;
+
+/** Computes a {@link LoadPlan} for one object under a {@link LayoutPolicy}. */
+final class Layouter {
+    /** Linux's SHF_RO_AFTER_INIT, set by the loader on the sections named below. */
+    private static final long SHF_RO_AFTER_INIT = 0x00200000L;
+    private static final Set<String> RO_AFTER_INIT = Set.of(".data..ro_after_init", "__jump_table");
+
+    private final ElfFile obj;
+    private final TablePlan tables;
+    private final long pageSize;
+    private final long small;
+
+    Layouter(ElfFile obj, TablePlan tables, long pageSize, long smallDataFlag) {
+        this.obj = obj;
+        this.tables = tables;
+        this.pageSize = pageSize;
+        this.small = smallDataFlag;
+    }
+
+    private long[][] masks() {
+        long alloc = SectionFlags.SHF_ALLOC;
+        return new long[][] {
+            {SectionFlags.SHF_EXECINSTR | alloc, small},
+            {alloc, SectionFlags.SHF_WRITE | small},
+            {SHF_RO_AFTER_INIT | alloc, small},
+            {SectionFlags.SHF_WRITE | alloc, small},
+            {small | alloc, 0},
+        };
+    }
+
+    private static long align(long v, long a) {
+        long al = Math.max(a, 1);
+        return (v + al - 1) & -al;
+    }
+
+    private long effectiveFlags(Section s) {
+        return s.header().flags() | (RO_AFTER_INIT.contains(s.name()) ? SHF_RO_AFTER_INIT : 0);
+    }
+
+    static boolean isInit(String name) {
+        return name.startsWith(".init");
+    }
+
+    LoadPlan plan(LayoutPolicy policy) {
+        if (policy instanceof LayoutPolicy.Explicit e) {
+            return explicit(e);
+        }
+        return linux(((LayoutPolicy.Linux) policy).base(), Map.of());
+    }
+
+    private LoadPlan explicit(LayoutPolicy.Explicit e) {
+        Map<String, Long> pinned = new HashMap<>(e.addresses());
+        Map<String, Section> byName = new HashMap<>();
+        for (Section s : obj.sections()) {
+            if (s.isAllocated()) {
+                byName.putIfAbsent(s.name(), s);
+            }
+        }
+        Set<String> tableNames = new HashSet<>();
+        tables.tables().forEach(t -> tableNames.add(t.name()));
+        long end = e.base();
+        boolean any = false;
+        for (Map.Entry<String, Long> p : pinned.entrySet()) {
+            Section s = byName.get(p.getKey());
+            long size;
+            long alignment;
+            if (s != null) {
+                size = s.size();
+                alignment = s.header().addralign();
+            } else if (tableNames.contains(p.getKey())) {
+                TableRequest t = tables.tables().stream().filter(x -> x.name().equals(p.getKey())).findFirst().orElseThrow();
+                size = t.size();
+                alignment = t.alignment();
+            } else {
+                throw new LayoutException(Location.ofFile(obj.name()),
+                        "layout names section '" + p.getKey() + "', which is not an allocated section of the object");
+            }
+            if (alignment > 1 && (p.getValue() & (alignment - 1)) != 0) {
+                throw new LayoutException(s != null ? Location.ofSection(obj.name(), s.index(), s.name())
+                        : Location.ofFile(obj.name()), "address 0x" + Long.toHexString(p.getValue())
+                        + " for '" + p.getKey() + "' is not aligned to its sh_addralign 0x" + Long.toHexString(alignment));
+            }
+            if (!any || Long.compareUnsigned(p.getValue() + size, end) > 0) {
+                end = p.getValue() + size;
+            }
+            any = true;
+        }
+        long base = any ? align(end, pageSize) : e.base();
+        LoadPlan plan = linux(base, pinned);
+        checkOverlaps(plan);
+        return plan;
+    }
+
+    private void checkOverlaps(LoadPlan plan) {
+        List<PlacedSection> sorted = new ArrayList<>(plan.placed());
+        sorted.removeIf(p -> p.size() == 0);
+        sorted.sort(Comparator.comparing(PlacedSection::address, Long::compareUnsigned));
+        for (int i = 1; i < sorted.size(); i++) {
+            PlacedSection a = sorted.get(i - 1);
+            PlacedSection b = sorted.get(i);
+            if (Long.compareUnsigned(a.address() + a.size(), b.address()) > 0) {
+                throw new LayoutException(Location.ofFile(obj.name()), "'" + a.name() + "' at 0x"
+                        + Long.toHexString(a.address()) + " (size 0x" + Long.toHexString(a.size()) + ") overlaps '"
+                        + b.name() + "' at 0x" + Long.toHexString(b.address()));
+            }
+        }
+    }
+
+    private LoadPlan linux(long base, Map<String, Long> pinned) {
+        List<PlacedSection> out = new ArrayList<>();
+        Set<String> pinnedUsed = new HashSet<>();
+        long coreSize = region(Region.CORE, base, pinned, pinnedUsed, out);
+        long initBase = align(base + coreSize, pageSize);
+        long initSize = region(Region.INIT, initBase, pinned, pinnedUsed, out);
+        out.sort(Comparator.comparing(PlacedSection::address, Long::compareUnsigned));
+        return new LoadPlan(out, tables, base, coreSize, initBase, initSize);
+    }
+
+    /** Lays out one region from {@code base}; returns its size. Pinned names keep their address. */
+    private long region(Region region, long base, Map<String, Long> pinned, Set<String> pinnedUsed,
+            List<PlacedSection> out) {
+        boolean init = region == Region.INIT;
+        long[][] masks = masks();
+        boolean[] done = new boolean[obj.sections().size()];
+        long size = 0;
+        for (int m = 0; m < masks.length; m++) {
+            for (Section s : obj.sections()) {
+                long f = effectiveFlags(s);
+                if (done[s.index()] || (f & masks[m][0]) != masks[m][0] || (f & masks[m][1]) != 0
+                        || isInit(s.name()) != init) {
+                    continue;
+                }
+                done[s.index()] = true;
+                long alignment = Math.max(s.header().addralign(), 1);
+                Long pin = pinned.get(s.name());
+                if (pin != null && pinnedUsed.add(s.name())) {
+                    out.add(new PlacedSection(s.name(), s.index(), pin, s.size(), alignment, region));
+                    continue;
+                }
+                size = align(size, alignment);
+                out.add(new PlacedSection(s.name(), s.index(), base + size, s.size(), alignment, region));
+                size += s.size();
+            }
+            if (m == 0) {
+                size = tables(region, true, base, size, pinned, pinnedUsed, out);
+            }
+            if (m == 4) {
+                size = tables(region, false, base, size, pinned, pinnedUsed, out);
+            }
+            boolean pageAlign = init ? (m == 0 || m == 1 || m == 4) : (m != 3);
+            if (pageAlign) {
+                size = align(size, pageSize);
+            }
+        }
+        return size;
+    }
+
+    private long tables(Region region, boolean executable, long base, long size, Map<String, Long> pinned,
+            Set<String> pinnedUsed, List<PlacedSection> out) {
+        long at = size;
+        for (TableRequest t : tables.tables()) {
+            if (t.executable() != executable || t.init() != (region == Region.INIT)) {
+                continue;
+            }
+            long alignment = Math.max(t.alignment(), 1);
+            Long pin = pinned.get(t.name());
+            if (pin != null && pinnedUsed.add(t.name())) {
+                out.add(new PlacedSection(t.name(), -1, pin, t.size(), alignment, region));
+                continue;
+            }
+            at = align(at, alignment);
+            out.add(new PlacedSection(t.name(), -1, base + at, t.size(), alignment, region));
+            at += t.size();
+        }
+        return at;
+    }
+}

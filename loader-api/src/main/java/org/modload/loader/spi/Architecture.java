@@ -1,0 +1,92 @@
+package org.modload.loader.spi;
+
+import java.nio.ByteOrder;
+import java.util.Optional;
+
+import org.modload.loader.elf.ElfClass;
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.Machine;
+import org.modload.loader.reloc.RelocationType;
+
+/**
+ * An architecture plugin: everything the generic link engine needs to know about one
+ * e_machine. Implementations are stateless and thread-safe; per-load state lives in the
+ * {@link LinkageTables} they create. Found through {@link java.util.ServiceLoader} (see
+ * {@link Architectures}); tests may construct them directly.
+ */
+public interface Architecture {
+
+    /** The e_machine this plugin handles; unique among installed plugins. */
+    Machine machine();
+
+    /** The ELF class of the architecture's objects. */
+    ElfClass elfClass();
+
+    /** The byte order of the architecture's objects (the one Linux modules use). */
+    ByteOrder byteOrder();
+
+    /** The page size module memory is aligned to between regions (Linux's PAGE_SIZE). */
+    default long pageSize() {
+        return 4096;
+    }
+
+    /**
+     * The section flag of small data that must stay within gp reach (Linux's ARCH_SHF_SMALL:
+     * SHF_IA_64_SHORT on ia64), laid out last in each region; 0 when the architecture has none.
+     */
+    default long smallDataFlag() {
+        return 0;
+    }
+
+    /** The psABI row for {@code rType}, or empty when the psABI has no such type. */
+    Optional<RelocationType> relocationType(int rType);
+
+    /** The psABI name of {@code rType}, or {@code unknown(N)}. */
+    default String relocationName(int rType) {
+        return relocationType(rType).map(RelocationType::name).orElse("unknown(" + rType + ")");
+    }
+
+    /**
+     * Called by the engine before layout, once per object, to check that the object as a whole
+     * is one this architecture loads (e.g. ia64 refuses SHT_REL sections, as Linux does).
+     * Changes nothing.
+     *
+     * @throws org.modload.loader.diag.LoaderException when it is not
+     */
+    default void checkObject(ElfFile obj, Profile profile) {
+    }
+
+    /**
+     * For SHT_REL sections: the addend stored in the place, read before the place is written.
+     * Called once per REL entry, before {@link #apply}. Changes nothing.
+     *
+     * @throws org.modload.loader.diag.RelocationException for a type the architecture does not apply
+     */
+    long implicitAddend(RelocationSite site);
+
+    /**
+     * Counts the GOT, PLT and descriptor entries the object needs before layout (Linux's
+     * {@code module_frob_arch_sections}). Called once per load. Changes nothing.
+     */
+    default TablePlan planTables(ElfFile obj, Profile profile) {
+        return TablePlan.NONE;
+    }
+
+    /**
+     * Binds the planned tables to their addresses and memory once layout is done. Called once
+     * per load, after {@link #planTables}; the result is used for that load only.
+     */
+    default LinkageTables bindTables(ElfFile obj, Profile profile, TablePlan plan, Placement placement) {
+        return LinkageTables.NONE;
+    }
+
+    /**
+     * Applies one relocation: computes the value from {@code value} and the site, checks it
+     * against the field, and writes it through {@code site}. Called once per entry in file
+     * order; may fill entries of {@code tables}. Writes nothing when it throws.
+     *
+     * @throws org.modload.loader.diag.RelocationException for an unsupported type (in this
+     *     profile), a value out of range, or a place the profile refuses
+     */
+    void apply(RelocationSite site, ResolvedValue value, LinkageTables tables, Profile profile);
+}
