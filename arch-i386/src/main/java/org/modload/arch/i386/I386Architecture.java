@@ -37,6 +37,11 @@ public final class I386Architecture implements Architecture {
     }
 
     @Override
+    public long moduleAreaBase() {
+        return 0xf8000000L;
+    }
+
+    @Override
     public Optional<RelocationType> relocationType(int rType) {
         return I386Relocation.of(rType).map(r -> r);
     }

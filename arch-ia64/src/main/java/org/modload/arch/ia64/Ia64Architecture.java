@@ -40,6 +40,11 @@ public final class Ia64Architecture implements Architecture {
     }
 
     @Override
+    public long moduleAreaBase() {
+        return 0xa000000200000000L;
+    }
+
+    @Override
     public Optional<RelocationType> relocationType(int rType) {
         return Ia64Relocation.of(rType).map(r -> r);
     }

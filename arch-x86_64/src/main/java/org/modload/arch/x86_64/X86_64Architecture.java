@@ -38,6 +38,11 @@ public final class X86_64Architecture implements Architecture {
     }
 
     @Override
+    public long moduleAreaBase() {
+        return 0xffffffffc0000000L;
+    }
+
+    @Override
     public Optional<RelocationType> relocationType(int rType) {
         return X86_64Relocation.of(rType).map(r -> r);
     }

@@ -25,6 +25,12 @@ public interface Architecture {
     /** The byte order of the architecture's objects (the one Linux modules use). */
     ByteOrder byteOrder();
 
+    /**
+     * Where a simulated kernel of this architecture puts modules by default (its module area),
+     * and the default base of {@code modload link}; stable so that outputs are reproducible.
+     */
+    long moduleAreaBase();
+
     /** The page size module memory is aligned to between regions (Linux's PAGE_SIZE). */
     default long pageSize() {
         return 4096;

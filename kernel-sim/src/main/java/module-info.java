@@ -1,0 +1,13 @@
+/**
+ * The simulated kernel module subsystem and the {@code modload} command line. Architectures
+ * are found at run time through ServiceLoader; nothing here names their classes.
+ */
+module org.modload.kernel {
+    requires org.modload.loader;
+    requires info.picocli;
+
+    exports org.modload.kernel;
+
+    // picocli injects options into the command objects.
+    opens org.modload.kernel.cli to info.picocli;
+}

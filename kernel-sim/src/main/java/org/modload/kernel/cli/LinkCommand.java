@@ -1,0 +1,105 @@
+package org.modload.kernel.cli;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.Symbol;
+import org.modload.loader.link.LayoutPolicy;
+import org.modload.loader.link.LinkEngine;
+import org.modload.loader.link.LoadedImage;
+import org.modload.loader.link.PlacedSection;
+import org.modload.loader.link.SymbolDefinition;
+import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.Architectures;
+import org.modload.loader.spi.Profile;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code modload link}: relocates one object and writes {@code layout.tsv}, {@code symbols.tsv}
+ * and one {@code .bin} per placed section or table.
+ */
+@Command(name = "link", description = "Relocate one object at fixed addresses and write the image.")
+final class LinkCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "OBJ", description = "The object file (.o or .ko).")
+    Path object;
+
+    @Option(names = "--layout", paramLabel = "FILE", description = "Pin sections: 'section<TAB>0xADDR' lines.")
+    Path layout;
+
+    @Option(names = "--symbols", paramLabel = "FILE",
+            description = "Undefined symbols: 'name<TAB>0xADDR', 'name<TAB>0xDESC<TAB>0xIP<TAB>0xGP' or System.map lines.")
+    Path symbols;
+
+    @Option(names = "--base", paramLabel = "ADDR", description = "Where the Linux layout starts (default: the architecture's module area).")
+    String base;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "KERNEL",
+            description = "KERNEL (the Linux loader's rules, default) or PERMISSIVE.")
+    Profile profile;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        ElfFile obj = Inputs.object(object);
+        Architecture arch = Architectures.installed().require(obj.machine(), obj.name());
+        long start = base == null ? arch.moduleAreaBase() : AddressFiles.parseAddress(base, Path.of("--base"), 1);
+        LayoutPolicy policy = layout == null ? new LayoutPolicy.Linux(start)
+                : new LayoutPolicy.Explicit(AddressFiles.layout(layout), start);
+        Map<String, SymbolDefinition> map = symbols == null ? Map.of() : AddressFiles.symbols(symbols);
+        LoadedImage image = new LinkEngine(arch).link(obj, profile, policy, name -> Optional.ofNullable(map.get(name)));
+        write(obj, image);
+        return 0;
+    }
+
+    private void write(ElfFile obj, LoadedImage image) throws IOException {
+        Files.createDirectories(out);
+        StringBuilder layoutTsv = new StringBuilder();
+        for (PlacedSection p : image.plan().placed()) {
+            layoutTsv.append(p.name()).append('\t').append(hex(p.address())).append('\n');
+            writeBin(out.resolve(p.name().replace('/', '_') + ".bin"), image.bytes(p));
+        }
+        image.archSymbols().forEach((n, a) -> layoutTsv.append(n).append('\t').append(hex(a)).append('\n'));
+        Files.writeString(out.resolve("layout.tsv"), layoutTsv);
+        Map<String, Long> undefined = new LinkedHashMap<>();
+        for (Symbol s : obj.symbols()) {
+            if (s.isUndefined() && !s.name().isEmpty()) {
+                undefined.putIfAbsent(s.name(), image.symbols().value(s.index()));
+            }
+        }
+        StringBuilder symbolsTsv = new StringBuilder();
+        undefined.forEach((n, a) -> symbolsTsv.append(n).append('\t').append(hex(a)).append('\n'));
+        Files.writeString(out.resolve("symbols.tsv"), symbolsTsv);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    private static void writeBin(Path file, ByteBuffer bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+        }
+    }
+}
