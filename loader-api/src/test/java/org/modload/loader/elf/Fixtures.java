@@ -1,0 +1,61 @@
+package org.modload.loader.elf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Loads committed fixtures and patches fields in copies of them. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    static byte[] bytes(String name) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing fixture " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A little-endian patcher over a copy of a fixture. */
+    static final class Patch {
+        final byte[] b;
+        private final ByteBuffer buf;
+
+        Patch(String fixture) {
+            this.b = bytes(fixture);
+            this.buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        Patch u8(int at, int v) {
+            buf.put(at, (byte) v);
+            return this;
+        }
+
+        Patch u16(int at, int v) {
+            buf.putShort(at, (short) v);
+            return this;
+        }
+
+        Patch u32(int at, long v) {
+            buf.putInt(at, (int) v);
+            return this;
+        }
+
+        Patch u64(int at, long v) {
+            buf.putLong(at, v);
+            return this;
+        }
+
+        byte[] truncated(int length) {
+            byte[] t = new byte[length];
+            System.arraycopy(b, 0, t, 0, length);
+            return t;
+        }
+    }
+}
