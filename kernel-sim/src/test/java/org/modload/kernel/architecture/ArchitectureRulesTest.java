@@ -1,0 +1,62 @@
+package org.modload.kernel.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.EvaluationResult;
+
+/**
+ * Runs the layering rules over all five modules (main classes only), and over a deliberately
+ * violating fixture to show that every rule can fail. Runs from the class path (see pom).
+ */
+class ArchitectureRulesTest {
+    private static final String FIXTURE = "org.modload.kernel.architecture.fixture";
+
+    private static final JavaClasses MODLOAD = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("org.modload");
+
+    private static final JavaClasses VIOLATIONS = new ClassFileImporter().importPackages(FIXTURE);
+
+    static Stream<LayeringRules.Named> modloadRules() {
+        return LayeringRules.all("org.modload").stream();
+    }
+
+    static Stream<LayeringRules.Named> fixtureRules() {
+        return LayeringRules.all(FIXTURE).stream();
+    }
+
+    @Test
+    void allFiveModulesAreImported() {
+        List<String> modules = List.of("org.modload.loader.elf", "org.modload.loader.link", "org.modload.arch.i386",
+                "org.modload.arch.x86_64", "org.modload.arch.ia64", "org.modload.kernel.cli");
+        for (String p : modules) {
+            assertTrue(MODLOAD.containPackage(p) && !MODLOAD.getPackage(p).getClasses().isEmpty(), p);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modloadRules")
+    void modloadFollowsTheRule(LayeringRules.Named r) {
+        r.rule().check(MODLOAD);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtureRules")
+    void theRuleCatchesItsViolation(LayeringRules.Named r) {
+        EvaluationResult result = r.rule().evaluate(VIOLATIONS);
+        assertTrue(result.hasViolation(), "rule '" + r.name() + "' found no violation in the fixture");
+        assertFalse(result.getFailureReport().getDetails().isEmpty());
+    }
+}
