@@ -12,17 +12,20 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds and runs the external tools tests use as oracles (binutils, kmod). When the system
- * property {@code modload.requireTools} is true (set by {@code .ci/run}) a missing tool fails the
- * test; otherwise the test is skipped with a message saying what to install.
+ * Finds and runs the external tools tests use as oracles (binutils, kmod). When
+ * {@link #required()} (CI) a missing tool fails the test; otherwise the test is skipped with a
+ * message saying what to install.
  */
 public final class ExternalTools {
     private ExternalTools() {
     }
 
-    /** Whether missing tools must fail tests (CI) rather than skip them. */
+    /**
+     * Whether missing tools must fail tests rather than skip them: true under {@code .ci/run},
+     * which exports {@code MODLOAD_REQUIRE_TOOLS=1}, or with {@code -Dmodload.requireTools=true}.
+     */
     public static boolean required() {
-        return Boolean.getBoolean("modload.requireTools");
+        return Boolean.getBoolean("modload.requireTools") || "1".equals(System.getenv("MODLOAD_REQUIRE_TOOLS"));
     }
 
     /**
@@ -39,7 +42,7 @@ public final class ExternalTools {
         }
         String msg = tool + " is not installed: apt-get install " + debianPackage;
         if (required()) {
-            Assertions.fail(msg + " (required in CI: modload.requireTools=true)");
+            Assertions.fail(msg + " (required: MODLOAD_REQUIRE_TOOLS=1)");
         }
         Assumptions.abort(msg);
         return null;
