@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import org.modload.loader.diag.ElfCheck;
 import org.modload.loader.diag.Location;
@@ -326,42 +325,26 @@ final class ElfParser {
                 throw fail(s.index(), s.name(), ElfCheck.SECTION_LINK, "sh_info " + target.index() + " names a "
                         + typeName(target) + " section, which has no bytes to relocate");
             }
-            int count = (int) (s.size() / size);
+            RelocationSection result = new RelocationSection(s, target, symtab, c);
+            ByteBuffer bytes = s.bytes();
             boolean is64 = c == ElfClass.ELFCLASS64;
-            long base = s.header().offset();
-            List<Relocation> out = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                long p = base + (long) i * size;
-                long offset;
-                int type;
-                long sym;
-                OptionalLong addend;
-                if (is64) {
-                    offset = u64(p);
-                    long info = u64(p + 8);
-                    sym = info >>> 32;
-                    type = (int) info;
-                    addend = rela ? OptionalLong.of(u64(p + 16)) : OptionalLong.empty();
-                } else {
-                    offset = u32(p);
-                    long info = u32(p + 4);
-                    sym = info >>> 8;
-                    type = (int) (info & 0xff);
-                    addend = rela ? OptionalLong.of((int) u32(p + 8)) : OptionalLong.empty();
-                }
-                if (sym >= symbols.size()) {
+            long symbolCount = symbols.size();
+            for (int i = 0; i < result.size(); i++) {
+                int p = i * size;
+                long offset = is64 ? bytes.getLong(p) : bytes.getInt(p) & 0xffffffffL;
+                long sym = is64 ? bytes.getLong(p + 8) >>> 32 : (bytes.getInt(p + 4) & 0xffffffffL) >>> 8;
+                if (sym >= symbolCount) {
                     throw fail(s.index(), s.name(), ElfCheck.RELOCATION_SYMBOL, "relocation " + i + " at r_offset "
                             + hex(offset) + ": symbol index " + sym + " is outside the symbol table ("
-                            + symbols.size() + " symbols)");
+                            + symbolCount + " symbols)");
                 }
                 if (Long.compareUnsigned(offset, target.size()) >= 0) {
                     throw fail(s.index(), s.name(), ElfCheck.RELOCATION_OFFSET, "relocation " + i + ": r_offset "
                             + hex(offset) + " is outside section header " + target.index() + " (" + target.name()
                             + ") of size " + hex(target.size()));
                 }
-                out.add(new Relocation(offset, type, (int) sym, addend));
             }
-            return new RelocationSection(s, target, symtab, out);
+            return result;
         }
     }
 
