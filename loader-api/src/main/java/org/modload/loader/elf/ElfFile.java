@@ -38,7 +38,18 @@ public final class ElfFile {
      * @throws org.modload.loader.diag.MalformedElfException if any structural check fails
      */
     public static ElfFile parse(String name, ByteBuffer bytes) {
-        return new ElfParser(name, bytes).parseRelocatable();
+        return new ElfParser(name, bytes).parse(true);
+    }
+
+    /**
+     * Parses and validates an ELF file of any e_type (a linked executable, say) with the same
+     * checks as {@link #parse}; for tools and oracles that read linker output. Loaders must use
+     * {@link #parse}, which refuses everything but ET_REL.
+     *
+     * @throws org.modload.loader.diag.MalformedElfException if any structural check fails
+     */
+    public static ElfFile parseAnyType(String name, ByteBuffer bytes) {
+        return new ElfParser(name, bytes).parse(false);
     }
 
     /**

@@ -99,9 +99,9 @@ final class ElfParser {
         return header;
     }
 
-    ElfFile parseRelocatable() {
+    ElfFile parse(boolean relocatableOnly) {
         ElfHeader h = readHeader();
-        if (!h.type().equals(ElfType.ET_REL)) {
+        if (relocatableOnly && !h.type().equals(ElfType.ET_REL)) {
             throw fail(ElfCheck.TYPE, "not a relocatable object: e_type is " + h.type());
         }
         ElfClass c = h.elfClass();
