@@ -1,0 +1,128 @@
+package org.modload.kernel.differential;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.modload.loader.diag.LoaderException;
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.link.SymbolResolver;
+import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.Architectures;
+import org.modload.loader.testing.LdDifferential;
+
+/**
+ * Runs the ld differential over many objects in parallel and tallies the outcome: identical,
+ * different, or refused by the engine (with its located message).
+ */
+final class DifferentialRun {
+
+    /** One object's outcome. */
+    record Outcome(Path object, LdDifferential.Comparison comparison, String refusal) {
+        boolean identical() {
+            return refusal == null && comparison.identical();
+        }
+
+        String describe() {
+            return refusal != null ? object + ": engine refused: " + refusal
+                    : object + ": " + String.join("; ", comparison.differences());
+        }
+    }
+
+    /** The totals of one run. */
+    record Totals(int objects, int identical, long sections, long bytes, long relocations, List<Outcome> failures) {
+    }
+
+    private DifferentialRun() {
+    }
+
+    static Totals run(List<Path> objects, Function<Architecture, SymbolResolver> resolvers, Path scratch)
+            throws InterruptedException {
+        Architectures archs = Architectures.installed();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (int i = 0; i < objects.size(); i++) {
+                Path object = objects.get(i);
+                Path work = scratch.resolve(Integer.toString(i));
+                futures.add(pool.submit(() -> one(object, archs, resolvers, work)));
+            }
+            int identical = 0;
+            long sections = 0;
+            long bytes = 0;
+            long relocations = 0;
+            List<Outcome> failures = new ArrayList<>();
+            for (Future<Outcome> f : futures) {
+                Outcome o = get(f);
+                if (o.identical()) {
+                    identical++;
+                } else {
+                    failures.add(o);
+                }
+                if (o.comparison() != null) {
+                    sections += o.comparison().sections();
+                    bytes += o.comparison().bytes();
+                    relocations += o.comparison().relocations();
+                }
+            }
+            return new Totals(objects.size(), identical, sections, bytes, relocations, failures);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Outcome one(Path object, Architectures archs, Function<Architecture, SymbolResolver> resolvers,
+            Path work) throws IOException {
+        Files.createDirectories(work);
+        try {
+            String name = object.getFileName().toString();
+            ElfFile header = ElfFile.parse(name, ByteBuffer.wrap(Files.readAllBytes(object)));
+            Architecture arch = archs.require(header.machine(), name);
+            LdDifferential ld = LdDifferential.forMachine(arch.machine());
+            return new Outcome(object, ld.compare(object, arch, resolvers.apply(arch), work), null);
+        } catch (LoaderException e) {
+            return new Outcome(object, null, e.getMessage());
+        } finally {
+            LdDifferential.deleteTree(work);
+        }
+    }
+
+    private static Outcome get(Future<Outcome> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** Every {@code .ko} under {@code root/lib/modules/<version>/kernel} of a corpus flavour, sorted. */
+    static List<Path> modules(Path corpus) {
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> versions = Files.list(corpus.resolve("root/lib/modules"))) {
+            for (Path kernel : versions.map(v -> v.resolve("kernel")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.walk(kernel)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".ko") && Files.isRegularFile(f))
+                            .forEach(all::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        all.sort(null);
+        return all;
+    }
+}

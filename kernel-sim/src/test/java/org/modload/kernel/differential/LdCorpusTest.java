@@ -1,0 +1,45 @@
+package org.modload.kernel.differential;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.modload.kernel.SyntheticSymbols;
+import org.modload.loader.testing.ExternalTools;
+
+/**
+ * Every module of Debian's amd64 and 686 kernel packages, relocated by the engine (KERNEL
+ * profile, Linux layout), must be byte-identical to GNU ld's link of the same object at the same
+ * addresses. Run by {@code .ci/corpus}; prints {@code ld differential: FLAVOUR N/M modules
+ * identical, ...}.
+ */
+@Tag("corpus")
+class LdCorpusTest {
+    private static final int SHOWN = 15;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "686"})
+    void everyModuleMatchesGnuLd(String flavour, @TempDir Path scratch) throws InterruptedException {
+        Path corpus = ExternalTools.corpus(flavour);
+        List<Path> modules = DifferentialRun.modules(corpus);
+        assertTrue(modules.size() > 1000, flavour + ": only " + modules.size() + " modules found under " + corpus);
+
+        long start = System.nanoTime();
+        DifferentialRun.Totals t = DifferentialRun.run(modules, SyntheticSymbols::forArchitecture, scratch);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("ld differential: %s %d/%d modules identical (%d sections, %d bytes, %d relocations "
+                + "compared) in %.1f s%n", flavour, t.identical(), t.objects(), t.sections(), t.bytes(),
+                t.relocations(), seconds);
+        String failures = t.failures().stream().limit(SHOWN).map(DifferentialRun.Outcome::describe)
+                .collect(Collectors.joining("\n  ", "\n  ", ""));
+        assertEquals(t.objects(), t.identical(), flavour + ": " + t.failures().size() + " of " + t.objects()
+                + " modules differ from GNU ld; first ones:" + failures);
+    }
+}
