@@ -5,8 +5,10 @@
 module org.modload.kernel {
     requires org.modload.loader;
     requires info.picocli;
+    requires org.tukaani.xz;
 
     exports org.modload.kernel;
+    exports org.modload.kernel.image;
 
     // picocli injects options into the command objects.
     opens org.modload.kernel.cli to info.picocli;

@@ -47,7 +47,8 @@ final class LinkCommand implements Callable<Integer> {
             description = "Undefined symbols: 'name<TAB>0xADDR', 'name<TAB>0xDESC<TAB>0xIP<TAB>0xGP' or System.map lines.")
     Path symbols;
 
-    @Option(names = "--base", paramLabel = "ADDR", description = "Where the Linux layout starts (default: the architecture's module area).")
+    @Option(names = "--base", paramLabel = "ADDR", description = "Where the Linux layout starts (default: the architecture's module area;"
+            + " with --layout, right after the pinned sections).")
     String base;
 
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "KERNEL",
@@ -61,9 +62,10 @@ final class LinkCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ElfFile obj = Inputs.object(object);
         Architecture arch = Architectures.installed().require(obj.machine(), obj.name());
-        long start = base == null ? arch.moduleAreaBase() : AddressFiles.parseAddress(base, Path.of("--base"), 1);
-        LayoutPolicy policy = layout == null ? new LayoutPolicy.Linux(start)
-                : new LayoutPolicy.Explicit(AddressFiles.layout(layout), start);
+        Long start = base == null ? null : AddressFiles.parseAddress(base, Path.of("--base"), 1);
+        // With pins and no --base, the rest follows the pinned sections; --base is a floor.
+        LayoutPolicy policy = layout == null ? new LayoutPolicy.Linux(start == null ? arch.moduleAreaBase() : start)
+                : new LayoutPolicy.Explicit(AddressFiles.layout(layout), start == null ? 0 : start);
         Map<String, SymbolDefinition> map = symbols == null ? Map.of() : AddressFiles.symbols(symbols);
         LoadedImage image = new LinkEngine(arch).link(obj, profile, policy, name -> Optional.ofNullable(map.get(name)));
         write(obj, image);

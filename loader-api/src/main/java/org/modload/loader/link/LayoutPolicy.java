@@ -16,8 +16,8 @@ public sealed interface LayoutPolicy {
 
     /**
      * Sections (and tables) named in {@code addresses} are pinned there; the rest are laid out
-     * as {@link Linux} from the first page after the highest pinned end, or from {@code base}
-     * when nothing is pinned.
+     * as {@link Linux} from the first page at or above both {@code base} and the highest pinned
+     * end (pass 0 as {@code base} to follow the pinned sections directly).
      */
     record Explicit(Map<String, Long> addresses, long base) implements LayoutPolicy {
         public Explicit {

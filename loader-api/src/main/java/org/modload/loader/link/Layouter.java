@@ -76,7 +76,6 @@ final class Layouter {
         Set<String> tableNames = new HashSet<>();
         tables.tables().forEach(t -> tableNames.add(t.name()));
         long end = e.base();
-        boolean any = false;
         for (Map.Entry<String, Long> p : pinned.entrySet()) {
             Section s = byName.get(p.getKey());
             long size;
@@ -97,12 +96,11 @@ final class Layouter {
                         : Location.ofFile(obj.name()), "address 0x" + Long.toHexString(p.getValue())
                         + " for '" + p.getKey() + "' is not aligned to its sh_addralign 0x" + Long.toHexString(alignment));
             }
-            if (!any || Long.compareUnsigned(p.getValue() + size, end) > 0) {
+            if (Long.compareUnsigned(p.getValue() + size, end) > 0) {
                 end = p.getValue() + size;
             }
-            any = true;
         }
-        long base = any ? align(end, pageSize) : e.base();
+        long base = align(end, pageSize);
         LoadPlan plan = linux(base, pinned);
         checkOverlaps(plan);
         return plan;

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -24,7 +26,6 @@ import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.PlacedSection;
-import org.modload.loader.link.SymbolDefinition;
 import org.modload.loader.link.SymbolResolver;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Profile;
@@ -121,6 +122,38 @@ public final class LdDifferential {
         if (!differences.isEmpty()) {
             return new Comparison(obj.name(), 0, 0, 0, differences);
         }
+        Map<String, Long> layout = new LinkedHashMap<>();
+        image.plan().placed().forEach(p -> layout.put(p.name(), p.address()));
+        Map<String, Long> symbols = new LinkedHashMap<>();
+        image.symbols().imported().forEach((n, d) -> symbols.put(n, d.address()));
+        LdImage ld = link(object, obj, layout, symbols, work);
+        if (ld.failure() != null) {
+            return new Comparison(obj.name(), 0, 0, 0, List.of(ld.failure()));
+        }
+        return compareSections(obj, image, ld.output());
+    }
+
+    /**
+     * What GNU ld made of an object: its output ELF, or why ld (or objcopy) failed.
+     *
+     * @param output ld's output, in which the input section of index {@code i} is the output
+     *     section {@code .m<i>}; null when ld failed
+     * @param failure the tool's exit status and standard error on one line; null on success
+     */
+    public record LdImage(ElfFile output, String failure) {
+        /** The output section holding input section {@code index}, if ld kept it. */
+        public Optional<Section> section(int index) {
+            return output.section(".m" + index);
+        }
+    }
+
+    /**
+     * Links {@code object} with GNU ld: every allocated section named in {@code layout} pinned at
+     * its address (one output section each, {@code .m<index>}), every symbol of {@code symbols}
+     * defined with {@code --defsym}. For checking images made by others, such as
+     * {@code modload link}'s output files.
+     */
+    public LdImage link(Path object, ElfFile obj, Map<String, Long> layout, Map<String, Long> symbols, Path work) {
         try {
             Path copy = work.resolve("input.o");
             Path script = work.resolve("pin.ld");
@@ -133,18 +166,17 @@ public final class LdDifferential {
             objcopy.add(copy.toString());
             String copyError = run(objcopy, work);
             if (copyError != null) {
-                return new Comparison(obj.name(), 0, 0, 0, List.of("objcopy failed: " + copyError));
+                return new LdImage(null, "objcopy failed: " + copyError);
             }
-            Files.writeString(script, linkerScript(image));
-            Files.writeString(defsyms, defsymArguments(image));
+            Files.writeString(script, linkerScript(obj, layout));
+            Files.writeString(defsyms, defsymArguments(symbols));
             String ldError = run(List.of(tools.ld().toString(), "-m", tools.emulation(), "--no-relax", "-no-pie",
                     "-static", "--build-id=none", "-z", "noexecstack", "--no-warn-rwx-segments", "-e", "0",
                     "-T", script.toString(), "-o", out.toString(), copy.toString(), "@" + defsyms), work);
             if (ldError != null) {
-                return new Comparison(obj.name(), 0, 0, 0, List.of("ld failed: " + ldError));
+                return new LdImage(null, "ld failed: " + ldError);
             }
-            ElfFile linked = ElfFile.parseAnyType(name(out), ByteBuffer.wrap(Files.readAllBytes(out)));
-            return compareSections(obj, image, linked);
+            return new LdImage(ElfFile.parseAnyType(name(out), ByteBuffer.wrap(Files.readAllBytes(out))), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -173,12 +205,14 @@ public final class LdDifferential {
         return List.copyOf(args);
     }
 
-    /** One output section per placed input section, {@code .m<index>}, at the engine's address. */
-    static String linkerScript(LoadedImage image) {
+    /** One output section per pinned allocated input section, {@code .m<index>}, at its address. */
+    static String linkerScript(ElfFile obj, Map<String, Long> layout) {
         StringBuilder sb = new StringBuilder("SECTIONS\n{\n");
-        for (PlacedSection p : image.plan().placed()) {
-            sb.append(String.format("  .m%d 0x%x : { *(%s) }%n", p.sectionIndex(), p.address(),
-                    scriptName(p.name())));
+        for (Section s : obj.sections()) {
+            Long address = layout.get(s.name());
+            if (s.isAllocated() && address != null) {
+                sb.append(String.format("  .m%d 0x%x : { *(%s) }%n", s.index(), address, scriptName(s.name())));
+            }
         }
         return sb.append("}\n").toString();
     }
@@ -195,14 +229,14 @@ public final class LdDifferential {
         return sb.toString();
     }
 
-    /** {@code --defsym "name"=0xVALUE} for every imported symbol, as an ld response file. */
-    static String defsymArguments(LoadedImage image) {
+    /** {@code --defsym "name"=0xVALUE} for every symbol, as an ld response file. */
+    static String defsymArguments(Map<String, Long> symbols) {
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, SymbolDefinition> e : image.symbols().imported().entrySet()) {
+        symbols.forEach((name, address) -> {
             // Response files take shell-like quoting: the single quotes keep ld's double quotes,
             // which make ld read the name as a symbol, never as a keyword or expression.
-            sb.append("--defsym '\"").append(e.getKey()).append(String.format("\"=0x%x'%n", e.getValue().address()));
-        }
+            sb.append("--defsym '\"").append(name).append(String.format("\"=0x%x'%n", address));
+        });
         return sb.toString();
     }
 

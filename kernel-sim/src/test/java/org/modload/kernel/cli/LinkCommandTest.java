@@ -1,0 +1,188 @@
+package org.modload.kernel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.Section;
+import org.modload.loader.elf.SectionType;
+import org.modload.loader.elf.Symbol;
+import org.modload.loader.testing.LdDifferential;
+
+/**
+ * {@code modload link} checked from outside: its {@code layout.tsv}, {@code symbols.tsv} and
+ * {@code .bin} files are fed to GNU ld (the same addresses and symbol values), whose output must
+ * equal the {@code .bin} files byte for byte; located errors and exit statuses.
+ */
+class LinkCommandTest {
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run modload(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static Path sample(Path dir, String arch, String module) throws IOException {
+        Path p = dir.resolve(module + ".ko");
+        try (InputStream in = LinkCommandTest.class.getResourceAsStream(
+                "/org/modload/kernel/samples/" + arch + "/" + module + ".ko")) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    private static ElfFile parse(Path p) throws IOException {
+        return ElfFile.parse(p.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(p)));
+    }
+
+    /** Every undefined name of the object at {@code base + 0x40 * i}, in the file's format. */
+    private static Path symbolsFile(Path dir, ElfFile obj, long base, boolean systemMap) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        long a = base;
+        for (Symbol s : obj.symbols()) {
+            if (s.isUndefined() && !s.name().isEmpty()) {
+                sb.append(systemMap ? String.format("%x T %s%n", a, s.name())
+                        : String.format("%s\t0x%x%n", s.name(), a));
+                a += 0x40;
+            }
+        }
+        Path f = dir.resolve(systemMap ? "System.map" : "symbols.in.tsv");
+        Files.writeString(f, sb);
+        return f;
+    }
+
+    private static Map<String, Long> tsv(Path f) throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(f)) {
+            String[] cols = line.split("\t");
+            assertEquals(2, cols.length, f + ": " + line);
+            assertTrue(cols[1].startsWith("0x"), f + ": " + line);
+            m.put(cols[0], Long.parseUnsignedLong(cols[1].substring(2), 16));
+        }
+        return m;
+    }
+
+    /** The .bin files of {@code out} equal ld's link of {@code object} at layout.tsv with symbols.tsv. */
+    private static void assertMatchesGnuLd(Path object, Path out, Path work) throws IOException {
+        ElfFile obj = parse(object);
+        Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
+        Map<String, Long> symbols = tsv(out.resolve("symbols.tsv"));
+        LdDifferential.LdImage ld = LdDifferential.forMachine(obj.machine()).link(object, obj, layout, symbols,
+                Files.createDirectories(work));
+        assertEquals(null, ld.failure());
+        int compared = 0;
+        for (String name : layout.keySet()) {
+            Section ours = obj.section(name).orElseThrow(() -> new AssertionError("layout.tsv names " + name));
+            byte[] bin = Files.readAllBytes(out.resolve(name.replace('/', '_') + ".bin"));
+            assertEquals(ours.size(), bin.length, name + ".bin size");
+            if (ours.size() == 0 || name.equals(".note.gnu.build-id")) {
+                continue;
+            }
+            Section theirs = ld.section(ours.index()).orElseThrow(() -> new AssertionError(name + " not in ld output"));
+            assertEquals(layout.get(name), theirs.header().addr(), name + " address");
+            byte[] expected = new byte[bin.length];
+            if (!theirs.type().equals(SectionType.SHT_NOBITS)) {
+                theirs.bytes().get(expected);
+            }
+            assertArrayEquals(expected, bin, name + ".bin differs from GNU ld");
+            compared++;
+        }
+        assertTrue(compared >= 4, "only " + compared + " sections compared");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"x86_64,hello,false", "x86_64,demo_core,true", "i386,demo_user,false", "i386,hello,true"})
+    void imageFilesMatchGnuLd(String arch, String module, boolean systemMap, @TempDir Path dir) throws IOException {
+        Path object = sample(dir, arch, module);
+        long kernel = arch.equals("x86_64") ? 0xffffffff81200000L : 0xc1200000L;
+        Path symbols = symbolsFile(dir, parse(object), kernel, systemMap);
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        assertMatchesGnuLd(object, dir.resolve("out"), dir.resolve("work"));
+    }
+
+    @Test
+    void layoutFilePinsSectionsAndBaseMovesTheRest(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "x86_64", "demo_core");
+        Path symbols = symbolsFile(dir, parse(object), 0xffffffff81200000L, false);
+        Path pins = dir.resolve("pins.tsv");
+        Files.writeString(pins, ".text\t0xffffffffa0001000\n.data\t0xffffffffa0100000\n");
+        Path out = dir.resolve("out");
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--layout", pins.toString(),
+                "--base", "0xffffffffa0200000", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
+        assertEquals(0xffffffffa0001000L, layout.get(".text"));
+        assertEquals(0xffffffffa0100000L, layout.get(".data"));
+        layout.forEach((name, address) -> {
+            if (!name.equals(".text") && !name.equals(".data")) {
+                assertTrue(Long.compareUnsigned(address, 0xffffffffa0200000L) >= 0, name + " below --base");
+            }
+        });
+        assertMatchesGnuLd(object, out, dir.resolve("work"));
+    }
+
+    @Test
+    void unresolvedSymbolIsOneLocatedLine(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "x86_64", "hello");
+        Path symbols = dir.resolve("empty.tsv");
+        Files.writeString(symbols, "");
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, r.status());
+        ElfFile obj = parse(object);
+        Section symtab = obj.symbolTable().orElseThrow();
+        String first = obj.symbols().stream().filter(s -> s.isUndefined() && !s.name().isEmpty()).findFirst()
+                .orElseThrow().name();
+        assertEquals("hello.ko: section header " + symtab.index() + " (.symtab): undefined symbol '" + first + "'\n",
+                r.err());
+    }
+
+    @Test
+    void pcRelativeOutOfReachIsRefusedWithTheLldStyleMessage(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "x86_64", "hello");
+        // First a good link, for the address of .init.text.
+        Path near = symbolsFile(dir, parse(object), 0xffffffff81200000L, false);
+        assertEquals(0, modload("link", object.toString(), "--symbols", near.toString(), "--out",
+                dir.resolve("good").toString()).status());
+        long init = tsv(dir.resolve("good/layout.tsv")).get(".init.text");
+        // hello.ko.readelf: .rela.init.text 0xe R_X86_64_PLT32 _printk - 4; the kernel at 4 GiB is out of reach.
+        Path far = dir.resolve("far.tsv");
+        Files.writeString(far, "_printk\t0x100000000\n");
+        Run r = modload("link", object.toString(), "--symbols", far.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, r.status());
+        long value = 0x100000000L - 4 - (init + 0xe);
+        assertEquals("hello.ko:(.init.text+0xe): relocation R_X86_64_PLT32 out of range: " + value
+                + " is not in [-2147483648, 2147483647]; references '_printk'\n", r.err());
+    }
+
+    @Test
+    void usageErrorsExitTwo(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "x86_64", "hello");
+        Run missingOut = modload("link", object.toString());
+        assertEquals(2, missingOut.status());
+        assertTrue(missingOut.err().contains("--out"), missingOut.err());
+        List<String> lines = missingOut.err().lines().toList();
+        assertTrue(lines.size() >= 1);
+    }
+}
