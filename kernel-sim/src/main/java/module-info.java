@@ -3,7 +3,7 @@
  * are found at run time through ServiceLoader; nothing here names their classes.
  */
 module org.modload.kernel {
-    requires org.modload.loader;
+    requires transitive org.modload.loader;
     requires info.picocli;
     requires org.tukaani.xz;
 

@@ -16,7 +16,6 @@ import org.modload.loader.diag.MalformedElfException;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
-import org.modload.loader.elf.Section;
 
 /**
  * What a module loader needs from a kernel image: the symbols the kernel exports, with their
@@ -100,7 +99,7 @@ public final class KernelImage {
 
     private static List<KernelSection> sections(ElfFile elf) {
         return elf.sections().stream().skip(1)
-                .map((Section s) -> new KernelSection(s.name(), s.header().addr(), s.size(), s.header().flags()))
+                .map(s -> new KernelSection(s.name(), s.header().addr(), s.size(), s.header().flags()))
                 .toList();
     }
 

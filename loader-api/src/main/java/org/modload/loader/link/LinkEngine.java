@@ -137,6 +137,8 @@ public final class LinkEngine {
                 plan.coreBase(), plan.coreSize(), plan.initBase(), plan.initSize());
         LinkageTables tables = arch.bindTables(obj, profile, plan.tables(), placement);
         Map<Integer, Long> addresses = plan.sectionAddresses();
+        List<Symbol> syms = obj.symbols();
+        Symbol[] shown = new Symbol[syms.size()]; // display forms, made once per symbol
         for (RelocationSection rs : obj.relocationSections()) {
             Section target = rs.target();
             Long base = addresses.get(target.index());
@@ -144,11 +146,14 @@ public final class LinkEngine {
                 continue; // Linux skips relocations of sections it does not load.
             }
             ByteBuffer mem = memory.get(target.index());
-            List<Symbol> syms = obj.symbols();
             for (Relocation r : rs.entries()) {
                 Symbol sym = syms.get(r.symbol());
-                RelocationSite site = new RelocationSite(obj.name(), target, r, displayed(obj, sym),
-                        base + r.offset(), mem);
+                Symbol display = shown[r.symbol()];
+                if (display == null) {
+                    display = displayed(obj, sym);
+                    shown[r.symbol()] = display;
+                }
+                RelocationSite site = new RelocationSite(obj.name(), target, r, display, base + r.offset(), mem);
                 long addend = r.addend().isPresent() ? r.addend().getAsLong() : arch.implicitAddend(site);
                 ResolvedValue v = new ResolvedValue(symbols.value(r.symbol()), addend, sym.isUndefined(),
                         sym.isUndefined() ? symbols.descriptor(sym.name()) : Optional.empty());

@@ -155,31 +155,61 @@ public final class LdDifferential {
      */
     public LdImage link(Path object, ElfFile obj, Map<String, Long> layout, Map<String, Long> symbols, Path work) {
         try {
-            Path copy = work.resolve("input.o");
-            Path script = work.resolve("pin.ld");
-            Path defsyms = work.resolve("defsym.args");
-            Path out = work.resolve("ld.out");
-            List<String> objcopy = new ArrayList<>();
-            objcopy.add(tools.objcopy().toString());
-            objcopy.addAll(objcopyArgs(obj));
-            objcopy.add(object.toAbsolutePath().toString());
-            objcopy.add(copy.toString());
-            String copyError = run(objcopy, work);
-            if (copyError != null) {
-                return new LdImage(null, "objcopy failed: " + copyError);
+            LdJob job = prepare(object, obj, layout, symbols, work);
+            if (job.failure() != null) {
+                return new LdImage(null, job.failure());
             }
-            Files.writeString(script, linkerScript(obj, layout));
-            Files.writeString(defsyms, defsymArguments(symbols));
-            String ldError = run(List.of(tools.ld().toString(), "-m", tools.emulation(), "--no-relax", "-no-pie",
-                    "-static", "--build-id=none", "-z", "noexecstack", "--no-warn-rwx-segments", "-e", "0",
-                    "-T", script.toString(), "-o", out.toString(), copy.toString(), "@" + defsyms), work);
+            String ldError = run(job.command(), work);
             if (ldError != null) {
                 return new LdImage(null, "ld failed: " + ldError);
             }
-            return new LdImage(ElfFile.parseAnyType(name(out), ByteBuffer.wrap(Files.readAllBytes(out))), null);
+            return new LdImage(ElfFile.parseAnyType(name(job.output()),
+                    ByteBuffer.wrap(Files.readAllBytes(job.output()))), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A prepared ld run: the private copy, the linker script and the {@code --defsym} response
+     * file are written; {@code command} links them into {@code output}.
+     *
+     * @param failure why the copy could not be made (objcopy's exit and message), else null
+     */
+    public record LdJob(List<String> command, Path output, String failure) {
+        public LdJob {
+            command = List.copyOf(command);
+        }
+
+        /** Runs ld; null on success, else its exit status and standard error on one line. */
+        public String run() {
+            try {
+                return LdDifferential.run(command, output.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Writes everything {@link #link} needs into {@code work}, without running ld (benchmarks run it). */
+    public LdJob prepare(Path object, ElfFile obj, Map<String, Long> layout, Map<String, Long> symbols, Path work)
+            throws IOException {
+        Path copy = work.resolve("input.o");
+        Path script = work.resolve("pin.ld");
+        Path defsyms = work.resolve("defsym.args");
+        Path out = work.resolve("ld.out");
+        List<String> objcopy = new ArrayList<>();
+        objcopy.add(tools.objcopy().toString());
+        objcopy.addAll(objcopyArgs(obj));
+        objcopy.add(object.toAbsolutePath().toString());
+        objcopy.add(copy.toString());
+        String copyError = run(objcopy, work);
+        Files.writeString(script, linkerScript(obj, layout));
+        Files.writeString(defsyms, defsymArguments(symbols));
+        List<String> ld = List.of(tools.ld().toString(), "-m", tools.emulation(), "--no-relax", "-no-pie",
+                "-static", "--build-id=none", "-z", "noexecstack", "--no-warn-rwx-segments", "-e", "0",
+                "-T", script.toString(), "-o", out.toString(), copy.toString(), "@" + defsyms);
+        return new LdJob(ld, out, copyError == null ? null : "objcopy failed: " + copyError);
     }
 
     private static String name(Path p) {
