@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.modload.loader.diag.MalformedElfException;
 import org.modload.loader.elf.ElfClass;
@@ -35,9 +36,13 @@ public final class KernelImage {
     private final List<KernelExport> exports;
     private final Map<String, KernelExport> byName;
     private final boolean modversions;
+    private final Optional<String> vermagic;
+    private final OptionalLong structModuleSize;
 
     private KernelImage(String name, Machine machine, ElfClass elfClass, List<KernelSection> sections,
-            ExportTable table) {
+            ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize) {
+        this.vermagic = vermagic;
+        this.structModuleSize = structModuleSize;
         this.name = name;
         this.machine = machine;
         this.elfClass = elfClass;
@@ -94,13 +99,24 @@ public final class KernelImage {
             throw KernelImageException.ofElf(name, e);
         }
         ExportTable table = ExportTable.read(name, elf);
-        return new KernelImage(name, elf.machine(), elf.elfClass(), sections(elf), table);
+        return new KernelImage(name, elf.machine(), elf.elfClass(), sections(elf), table,
+                KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf));
     }
 
     private static List<KernelSection> sections(ElfFile elf) {
         return elf.sections().stream().skip(1)
                 .map(s -> new KernelSection(s.name(), s.header().addr(), s.size(), s.header().flags()))
                 .toList();
+    }
+
+    /** The kernel's vermagic string ({@code "6.1.0-50-amd64 SMP preempt mod_unload modversions "}), if found in .rodata. */
+    public Optional<String> vermagic() {
+        return vermagic;
+    }
+
+    /** {@code sizeof(struct module)} from the kernel's BTF, which every module's {@code .gnu.linkonce.this_module} must equal. */
+    public OptionalLong structModuleSize() {
+        return structModuleSize;
     }
 
     /** The name given at read time, usually the file name. */

@@ -1,0 +1,52 @@
+package org.modload.kernel;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one module is loaded.
+ *
+ * @param ignoreVermagic modprobe --force-vermagic: the vermagic check is skipped (taints F)
+ * @param ignoreModversions modprobe --force-modversion: CRCs are not compared (taints F)
+ * @param hooks the module's init and exit
+ * @param faults fault injection: the errno a phase should fail with, for tests
+ */
+public record LoadOptions(boolean ignoreVermagic, boolean ignoreModversions, ModuleHooks hooks, FaultInjection faults) {
+
+    public LoadOptions {
+        Objects.requireNonNull(hooks);
+        Objects.requireNonNull(faults);
+    }
+
+    /** Strict checks, recording hooks, no faults. */
+    public static LoadOptions defaults() {
+        return new LoadOptions(false, false, ModuleHooks.recording(), FaultInjection.none());
+    }
+
+    public LoadOptions withHooks(ModuleHooks h) {
+        return new LoadOptions(ignoreVermagic, ignoreModversions, h, faults);
+    }
+
+    public LoadOptions withFaults(FaultInjection f) {
+        return new LoadOptions(ignoreVermagic, ignoreModversions, hooks, f);
+    }
+
+    public LoadOptions ignoringVermagic() {
+        return new LoadOptions(true, ignoreModversions, hooks, faults);
+    }
+
+    /** Fails chosen load phases, for tests of the unwinding. */
+    @FunctionalInterface
+    public interface FaultInjection {
+        /** The errno {@code phase} must fail with, or empty to let it run. */
+        Optional<Errno> at(LoadPhase phase);
+
+        static FaultInjection none() {
+            return phase -> Optional.empty();
+        }
+
+        static FaultInjection failAt(LoadPhase failing, Errno errno) {
+            return phase -> phase == failing ? Optional.of(errno) : Optional.empty();
+        }
+    }
+}

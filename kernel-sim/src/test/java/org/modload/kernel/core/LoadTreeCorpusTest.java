@@ -1,0 +1,61 @@
+package org.modload.kernel.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.modload.kernel.Kernel;
+import org.modload.kernel.KernelBoot;
+import org.modload.kernel.LoadOptions;
+import org.modload.kernel.TreeLoader;
+import org.modload.kernel.image.KernelImage;
+import org.modload.loader.testing.ExternalTools;
+
+/** Every module of Debian's amd64 and 686 trees loads into one kernel booted from its vmlinuz, every CRC checked. */
+@Tag("corpus")
+class LoadTreeCorpusTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "686"})
+    void wholeTreeLoads(String flavour) {
+        Path corpus = ExternalTools.corpus(flavour);
+        Path vmlinuz = find(corpus.resolve("root/boot"), "vmlinuz-");
+        KernelImage image = KernelImage.read(vmlinuz);
+        System.out.println(flavour + ": vermagic '" + image.vermagic().orElse("?") + "', struct module size "
+                + image.structModuleSize());
+        Kernel kernel = Kernel.boot(KernelBoot.fromImage(image, vmlinuz.getFileName().toString().substring(8)));
+        List<Path> modules = modules(corpus);
+        long start = System.nanoTime();
+        TreeLoader.Result r = TreeLoader.load(kernel, modules, LoadOptions.defaults());
+        System.out.printf("load-tree: %s loaded %d of %d modules in %.1f s, %d bytes of module memory%n", flavour,
+                r.loaded(), r.total(), (System.nanoTime() - start) / 1e9, kernel.memoryInUse());
+        String failures = r.failures().stream().limit(20).map(f -> f.module() + " " + f.errno() + " " + f.reason())
+                .collect(Collectors.joining("\n  ", "\n  ", ""));
+        assertEquals(r.total(), r.loaded(), flavour + ": " + r.failures().size() + " failures:" + failures);
+    }
+
+    static Path find(Path dir, String prefix) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Path> modules(Path corpus) {
+        try (Stream<Path> s = Files.walk(corpus.resolve("root/lib/modules"))) {
+            return s.filter(p -> p.toString().endsWith(".ko")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
