@@ -5,6 +5,10 @@ extern int demo_register(struct demo_hook *h);
 extern void demo_unregister(struct demo_hook *h);
 
 static int twice(int x) { return 2 * x; }
+
+/* Used by demo_leaf, so that demo_core <- demo_user <- demo_leaf is a chain of three. */
+int demo_user_twice(int x) { return twice(x); }
+EXPORT_SYMBOL_GPL(demo_user_twice);
 static struct demo_hook hook = { 0, twice };
 
 static int __init demo_user_init(void)

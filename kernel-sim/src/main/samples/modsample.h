@@ -10,6 +10,14 @@
 #define MODULE_LICENSE(l) MODINFO(license, l)
 #define MODULE_DESCRIPTION(d) MODINFO(description, d)
 #define MODULE_AUTHOR(a) MODINFO(author, a)
+/* What modpost adds to a real module besides its name= and depends= (MODINFO lines in each
+ * sample): __this_module in .gnu.linkonce.this_module, here a stand-in of struct module's first fields. */
+#ifdef KBUILD_MODNAME
+struct module { int state; void *list[2]; char name[56]; };
+struct module __this_module __used __attribute__((section(".gnu.linkonce.this_module"))) = {
+	.name = KBUILD_MODNAME,
+};
+#endif
 /* 6.x export table entry: PREL32 offsets to the symbol, its name and its namespace. */
 #define EXPORT_SYMBOL_GPL(sym) \
 	__asm__(".pushsection __ksymtab_strings,\"aMS\",%progbits,1\n" \

@@ -64,6 +64,11 @@ public final class Kernel {
         return arch;
     }
 
+    /** 64 or 32: the width of the kernel's addresses. */
+    public int addressBits() {
+        return arch.elfClass().equals(org.modload.loader.elf.ElfClass.ELFCLASS64) ? 64 : 32;
+    }
+
     /**
      * init_module(): loads one module image in Linux 6.1's phases.
      *

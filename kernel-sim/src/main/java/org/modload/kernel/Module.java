@@ -5,10 +5,10 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.modload.loader.elf.ElfFile;
 import org.modload.loader.link.LoadedImage;
 
 /**
@@ -23,6 +23,7 @@ public final class Module {
     private final String name;
     private final String file;
     private final ModuleFacts facts;
+    private final ElfFile object;
     private final LoadedImage image;
     private final ModuleHooks hooks;
     private final AtomicInteger refcnt = new AtomicInteger(REF_BASE);
@@ -35,8 +36,9 @@ public final class Module {
     private volatile boolean initRan;
     private volatile boolean exitRan;
 
-    Module(String name, String file, ModuleFacts facts, LoadedImage image, ModuleHooks hooks) {
+    Module(String name, String file, ModuleFacts facts, ElfFile object, LoadedImage image, ModuleHooks hooks) {
         this.name = name;
+        this.object = object;
         this.file = file;
         this.facts = facts;
         this.image = image;
@@ -106,6 +108,11 @@ public final class Module {
         return facts;
     }
 
+    /** The object it was loaded from (its section and symbol tables). */
+    public ElfFile object() {
+        return object;
+    }
+
     /** The relocated image. */
     public LoadedImage image() {
         return image;
@@ -118,7 +125,9 @@ public final class Module {
 
     public Set<Taint> taints() {
         synchronized (this) {
-            return Collections.unmodifiableSet(EnumSet.copyOf(taints.isEmpty() ? EnumSet.noneOf(Taint.class) : taints));
+            EnumSet<Taint> copy = EnumSet.noneOf(Taint.class);
+            copy.addAll(taints);
+            return Collections.unmodifiableSet(copy);
         }
     }
 
@@ -156,12 +165,21 @@ public final class Module {
     }
 
     boolean tryGet() {
-        // try_module_get: only a LIVE module can be referenced.
+        // try_module_get: module_is_live() && atomic_inc_not_zero(). The count is 0 once an unload
+        // released the base reference, so a get racing with that unload fails instead of
+        // referencing a module on its way out.
         if (state != ModuleState.LIVE) {
             return false;
         }
-        refcnt.incrementAndGet();
-        return true;
+        while (true) {
+            int c = refcnt.get();
+            if (c == 0) {
+                return false;
+            }
+            if (refcnt.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
     }
 
     void get() {
@@ -235,10 +253,4 @@ public final class Module {
         return name + " [" + state + ", refcount " + refcount() + "]";
     }
 
-    /** Section name to address of the module's placed sections. */
-    public Map<String, Long> sectionAddresses() {
-        Map<String, Long> m = new java.util.LinkedHashMap<>();
-        image.plan().placed().forEach(p -> m.put(p.name(), p.address()));
-        return Collections.unmodifiableMap(m);
-    }
 }

@@ -112,7 +112,7 @@ final class ModuleLoader {
         enter(LoadPhase.THIS_MODULE);
         checkThisModule(obj);
 
-        Module m = new Module(facts.name(), file, facts, image, options.hooks());
+        Module m = new Module(facts.name(), file, facts, obj, image, options.hooks());
         kernel.register(m);
         undo.push(() -> kernel.unregister(m));
         for (Module t : targets) {

@@ -81,6 +81,14 @@ public final class TreeLoader {
         return new Result(loaded, modules.size(), failures);
     }
 
+    /** The module names a module file's .modinfo {@code depends} lists. */
+    public static List<String> depends(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        ElfFile obj = ElfFile.parse(name, ModuleReader.withoutSignature(name, bytes));
+        return ModuleReader.facts(name, obj, ModuleReader.isSigned(bytes)).depends();
+    }
+
     private static void visit(String name, Map<String, List<String>> depends, Set<String> seen, List<String> order) {
         if (!seen.add(name)) {
             return;

@@ -22,6 +22,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof LoaderException le) {
             return le.getMessage();
         }
+        if (ex instanceof RuntimeException && ex.getClass().getPackageName().startsWith("org.modload.")
+                && ex.getMessage() != null) {
+            return ex.getMessage(); // our refusals are located and complete (KernelException, image, symvers...)
+        }
         if (ex instanceof UncheckedIOException u) {
             return message(u.getCause());
         }

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "modload", mixinStandardHelpOptions = true, version = "modload 0.1.0",
         description = "ELF relocation engine and simulated Linux kernel module loader.",
-        subcommands = {ArchsCommand.class, ElfCommand.class, LinkCommand.class, DemoCommand.class})
+        subcommands = {ArchsCommand.class, ElfCommand.class, LinkCommand.class, DemoCommand.class, ModinfoCommand.class, DepmodCommand.class,
+                ModuleCommands.Insmod.class, ModuleCommands.Rmmod.class, ModuleCommands.Lsmod.class,
+                ModuleCommands.Modprobe.class, LoadTreeCommand.class, ShellCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -23,14 +25,30 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
+        // UTF-8 whatever the locale: module strings (authors, descriptions) are UTF-8 bytes.
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
         System.exit(run(args, out, err));
     }
 
     /** Runs one command line with the given streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return run(args, out, err, new CommandLine(new Main()));
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, the shell reading {@code in} (never a terminal). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, java.io.InputStream in) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == ShellCommand.class ? cls.cast(new ShellCommand(in, false)) : defaults.create(cls);
+            }
+        };
+        return run(args, out, err, new CommandLine(new Main(), factory));
+    }
+
+    private static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine cl) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Failures());

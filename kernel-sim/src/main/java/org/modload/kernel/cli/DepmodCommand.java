@@ -1,0 +1,89 @@
+package org.modload.kernel.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.modload.kernel.depmod.DependencyCycleException;
+import org.modload.kernel.depmod.DepmodResult;
+import org.modload.kernel.depmod.ModuleDependencies;
+import org.modload.kernel.depmod.ModuleTree;
+import org.modload.kernel.image.KernelExport;
+import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.image.KernelImageException;
+import org.modload.kernel.symvers.ModuleSymvers;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code modload depmod --tree DIR --symvers SYMVERS [--kernel-image VMLINUZ] [-e]}: the
+ * {@code modules.dep} of a module tree on standard output, line for line what kmod's
+ * {@code depmod -n} writes as its first file.
+ */
+@Command(name = "depmod", description = {
+    "Print the modules.dep of a module tree as kmod's depmod writes it: one 'path: dependencies' line",
+    "per module, paths relative to the tree, modules in modules.order order, dependencies in kmod's order.",
+    "A dependency cycle is an error, as it is for kmod."})
+final class DepmodCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--tree", paramLabel = "DIR", required = true,
+            description = "The module directory, as lib/modules/VERSION: every .ko (.ko.xz, .ko.gz) under it is read,"
+                    + " except under build/ and source/; its modules.order, if any, orders the output.")
+    Path tree;
+
+    @Option(names = "--symvers", paramLabel = "SYMVERS", required = true,
+            description = "The kernel's Module.symvers (checked line by line): its vmlinux symbols are the kernel's"
+                    + " exports, which never make dependencies; with -e they are not reported unknown.")
+    Path symvers;
+
+    @Option(names = "--kernel-image", paramLabel = "VMLINUZ",
+            description = "The kernel image (x86 bzImage). Not needed for modules.dep (kmod reads no image either);"
+                    + " if given, its export tables add to the kernel's exports for -e.")
+    Path kernelImage;
+
+    @Option(names = {"-e", "--errsyms"},
+            description = "Also report, on standard error, each symbol a module needs that neither a module nor the"
+                    + " kernel exports (as 'depmod -e -E SYMVERS' does; the exit status stays 0).")
+    boolean errsyms;
+
+    @Override
+    public Integer call() throws IOException {
+        Set<String> kernel = new LinkedHashSet<>(ModuleSymvers.read(symvers).kernelSymbolNames());
+        if (kernelImage != null) {
+            try {
+                for (KernelExport e : KernelImage.read(kernelImage).exports()) {
+                    kernel.add(e.name());
+                }
+            } catch (KernelImageException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        DepmodResult result;
+        try {
+            result = ModuleTree.read(tree).depmod(kernel);
+        } catch (DependencyCycleException e) {
+            throw new IllegalArgumentException(tree + ": " + e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(result.modulesDep());
+        out.flush();
+        if (errsyms) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (ModuleDependencies m : result.modules()) {
+                for (String s : m.unknownSymbols()) {
+                    err.println("modload: warning: " + tree.resolve(m.path()) + " needs unknown symbol " + s);
+                }
+            }
+            err.flush();
+        }
+        return 0;
+    }
+}

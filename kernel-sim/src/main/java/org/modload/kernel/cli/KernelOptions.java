@@ -1,0 +1,105 @@
+package org.modload.kernel.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.modload.kernel.Kernel;
+import org.modload.kernel.KernelBoot;
+import org.modload.kernel.KernelConfig;
+import org.modload.kernel.KernelSymbol;
+import org.modload.kernel.LoadOptions;
+import org.modload.kernel.SyntheticSymbols;
+import org.modload.kernel.image.KernelExport;
+import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.symvers.ModuleSymvers;
+import org.modload.kernel.symvers.SymversEntry;
+import org.modload.loader.elf.Machine;
+import org.modload.loader.link.SymbolDefinition;
+import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.Architectures;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The kernel a command boots: from {@code --symvers} (the kernel's exports, CRCs, GPL-only,
+ * namespaces) with addresses from {@code --kernel-image} (its export tables) or a real
+ * {@code --system-map}, else synthetic addresses; from the image alone; or the built-in kernel
+ * of {@code --arch}.
+ */
+final class KernelOptions {
+
+    @Option(names = "--kernel-image", paramLabel = "VMLINUZ", description = "The kernel image (bzImage): export addresses, CRCs, vermagic.")
+    Path kernelImage;
+
+    @Option(names = "--symvers", paramLabel = "SYMVERS", description = "Module.symvers: the kernel's exports with CRCs.")
+    Path symvers;
+
+    @Option(names = "--system-map", paramLabel = "MAP", description = "A real System.map for export addresses.")
+    Path systemMap;
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "The built-in kernel's architecture when no kernel is given: x86_64 (default), i386.")
+    String arch;
+
+    @Option(names = "--force-vermagic", description = "Ignore version magic (modprobe --force-vermagic); taints.")
+    boolean forceVermagic;
+
+    @Option(names = "--force-modversion", description = "Ignore symbol CRCs (modprobe --force-modversion); taints.")
+    boolean forceModversion;
+
+    LoadOptions loadOptions() {
+        LoadOptions o = LoadOptions.defaults();
+        return new LoadOptions(forceVermagic, forceModversion, o.hooks(), o.faults());
+    }
+
+    Kernel boot() throws IOException {
+        KernelImage image = kernelImage == null ? null : KernelImage.read(kernelImage);
+        if (symvers == null && image == null && systemMap == null) {
+            return Kernel.boot(KernelConfig.builtin(machine(arch)));
+        }
+        if (symvers == null && image != null && systemMap == null) {
+            return Kernel.boot(KernelBoot.fromImage(image, release(image)));
+        }
+        if (symvers == null) {
+            throw new IllegalArgumentException("--system-map needs --symvers (the map has no CRCs or export flags)");
+        }
+        Machine machine = image != null ? image.machine() : machine(arch);
+        Architecture a = Architectures.installed().require(machine, "kernel");
+        Map<String, SymbolDefinition> map = systemMap == null ? Map.of() : AddressFiles.symbols(systemMap);
+        SyntheticSymbols synthetic = SyntheticSymbols.forArchitecture(a);
+        List<KernelSymbol> exports = new ArrayList<>();
+        for (SymversEntry e : ModuleSymvers.read(symvers).kernelExports()) {
+            long address;
+            if (map.containsKey(e.name())) {
+                address = map.get(e.name()).address();
+            } else if (image != null && image.export(e.name()).isPresent()) {
+                address = image.export(e.name()).map(KernelExport::address).orElseThrow();
+            } else {
+                address = synthetic.address(e.name());
+            }
+            exports.add(new KernelSymbol(e.name(), address, OptionalLong.of(e.crc() & 0xffffffffL), e.gplOnly(),
+                    e.namespace(), KernelSymbol.VMLINUX));
+        }
+        return Kernel.boot(new KernelConfig(machine, image != null ? release(image) : "unknown",
+                image != null ? image.vermagic() : Optional.empty(),
+                image != null ? image.structModuleSize() : OptionalLong.empty(), true, exports, 1L << 30));
+    }
+
+    private static String release(KernelImage image) {
+        return image.vermagic().map(v -> v.split(" ", 2)[0]).orElse(image.name());
+    }
+
+    private static Machine machine(String arch) {
+        if (arch == null || arch.equals("x86_64")) {
+            return Machine.EM_X86_64;
+        }
+        if (arch.equals("i386")) {
+            return Machine.EM_386;
+        }
+        throw new IllegalArgumentException("--arch: x86_64 or i386, not '" + arch + "'");
+    }
+}

@@ -1,0 +1,138 @@
+package org.modload.kernel.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * kmod's tools over one simulated kernel per invocation: the kernel is booted from the
+ * {@link KernelOptions}, {@code --load} files are inserted first, then the tool runs. The
+ * {@code shell} keeps one kernel across many commands.
+ */
+final class ModuleCommands {
+    private ModuleCommands() {
+    }
+
+    /** Options every tool shares: the kernel and the modules loaded before the tool runs. */
+    static final class Common {
+        @Mixin
+        KernelOptions kernel;
+
+        @Option(names = "--load", paramLabel = "FILE", description = "Insert these modules first, in order.")
+        List<Path> preload = List.of();
+
+        @Option(names = "--tree", paramLabel = "DIR", description = "Module tree modprobe searches.")
+        Path tree;
+
+        Session session(PrintWriter err) throws IOException {
+            Session s = new Session(kernel.boot(), kernel.loadOptions(), tree);
+            for (Path p : preload) {
+                if (!s.insmod(p, err)) {
+                    throw new IllegalStateException("--load " + p + " failed");
+                }
+            }
+            return s;
+        }
+    }
+
+    @Command(name = "insmod", description = "Insert modules into a booted kernel; prints nothing on success.")
+    static final class Insmod implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*")
+        List<Path> files;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
+            Session s = common.session(err);
+            for (Path f : files) {
+                if (!s.insmod(f, err)) {
+                    return 1;
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rmmod", description = "Remove modules (after --load); refuses as kmod does.")
+    static final class Rmmod implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Option(names = {"-f", "--force"}, description = "Force removal (taints the kernel).")
+        boolean force;
+
+        @Parameters(paramLabel = "NAME", arity = "1..*")
+        List<String> names;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
+            Session s = common.session(err);
+            int status = 0;
+            for (String n : names) {
+                if (!s.rmmod(n, force, err)) {
+                    status = 1;
+                }
+            }
+            s.lsmod(spec.commandLine().getOut());
+            return status;
+        }
+    }
+
+    @Command(name = "lsmod", description = "List the modules of a booted kernel (after --load), as kmod's lsmod.")
+    static final class Lsmod implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws IOException {
+            common.session(spec.commandLine().getErr()).lsmod(spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "modprobe", description = "Insert modules from --tree with their dependencies first.")
+    static final class Modprobe implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Parameters(paramLabel = "NAME", arity = "1..*")
+        List<String> names;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
+            Session s = common.session(err);
+            for (String n : names) {
+                if (!s.modprobe(n, err)) {
+                    return 1;
+                }
+            }
+            s.lsmod(spec.commandLine().getOut());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.modload.kernel.depmod;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.modload.loader.elf.ElfClass;
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.Section;
+import org.modload.loader.elf.SectionType;
+import org.modload.loader.elf.Symbol;
+import org.modload.loader.elf.SymbolBinding;
+
+/**
+ * What depmod reads from one module: the symbols it exports and the symbols it needs, each in
+ * the order kmod (libkmod-elf.c) reads them, since that order decides kmod's dependency order.
+ *
+ * @param exports exported symbol names: the names of the symbol table's {@code __crc_NAME}
+ *     symbols, or, when there are none (no CONFIG_MODVERSIONS), every string of
+ *     {@code __ksymtab_strings} (which on 6.x kernels also holds namespace names, as kmod reads it)
+ * @param imports needed symbols: each undefined symbol-table entry with a name, in table order,
+ *     then each {@code __versions} entry no undefined symbol matched, in section order
+ */
+public record ModuleSymbols(List<String> exports, List<ImportedSymbol> imports) {
+
+    private static final String CRC_PREFIX = "__crc_";
+    /** sizeof(struct modversion_info) on every architecture: an unsigned long CRC and the name. */
+    private static final int MODVERSION_SIZE = 64;
+
+    public ModuleSymbols {
+        exports = List.copyOf(exports);
+        imports = List.copyOf(imports);
+    }
+
+    /**
+     * Reads a parsed module's exports and imports. Never fails: like kmod, a module without
+     * {@code .symtab}/{@code .strtab} simply needs nothing, and a {@code __versions} section whose
+     * size is not a multiple of 64 is ignored.
+     */
+    public static ModuleSymbols of(ElfFile module) {
+        Objects.requireNonNull(module, "module");
+        boolean tables = module.symbolTable().isPresent()
+                && module.section(".symtab").isPresent() && module.section(".strtab").isPresent();
+        List<String> exports = new ArrayList<>();
+        if (tables) {
+            for (Symbol s : module.symbols()) {
+                if (s.index() > 0 && s.name().startsWith(CRC_PREFIX)) {
+                    exports.add(s.name().substring(CRC_PREFIX.length()));
+                }
+            }
+        }
+        if (exports.isEmpty()) {
+            exports = ksymtabStrings(module);
+        }
+        return new ModuleSymbols(exports, tables ? imports(module) : List.of());
+    }
+
+    /** The non-empty NUL-terminated strings of {@code __ksymtab_strings} (the last may lack its NUL). */
+    private static List<String> ksymtabStrings(ElfFile module) {
+        byte[] bytes = contents(module.section("__ksymtab_strings"));
+        int start = 0;
+        while (start < bytes.length && bytes[start] == 0) {
+            start++;
+        }
+        // kmod gives up on what remains after the padding if it is a single byte.
+        if (bytes.length - start <= 1) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        int last = start;
+        for (int i = start; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == 0) {
+                if (i > last) {
+                    out.add(new String(bytes, last, i - last, StandardCharsets.UTF_8));
+                }
+                last = i + 1;
+            }
+        }
+        return out;
+    }
+
+    private static List<ImportedSymbol> imports(ElfFile module) {
+        List<String> versions = versionNames(module);
+        boolean[] visited = new boolean[versions.size()];
+        Map<String, Integer> firstVersion = new HashMap<>();
+        for (int i = 0; i < versions.size(); i++) {
+            firstVersion.putIfAbsent(versions.get(i), i);
+        }
+        List<ImportedSymbol> out = new ArrayList<>();
+        for (Symbol s : module.symbols()) {
+            if (s.index() == 0 || !s.isUndefined() || s.name().isEmpty()) {
+                continue;
+            }
+            Integer v = firstVersion.get(s.name());
+            if (v != null) {
+                visited[v] = true;
+            }
+            out.add(new ImportedSymbol(s.name(), s.bind().equals(SymbolBinding.STB_WEAK)));
+        }
+        // kmod also needs what only __versions names (module_layout and the like).
+        for (int i = 0; i < versions.size(); i++) {
+            if (!visited[i]) {
+                out.add(new ImportedSymbol(versions.get(i), false));
+            }
+        }
+        return out;
+    }
+
+    /** The names of the {@code __versions} entries, or none if the section is absent or ragged. */
+    private static List<String> versionNames(ElfFile module) {
+        byte[] bytes = contents(module.section("__versions"));
+        if (bytes.length % MODVERSION_SIZE != 0) {
+            return List.of();
+        }
+        int crcSize = module.elfClass() == ElfClass.ELFCLASS32 ? 4 : 8;
+        List<String> names = new ArrayList<>();
+        for (int off = 0; off < bytes.length; off += MODVERSION_SIZE) {
+            int from = off + crcSize;
+            int end = from;
+            while (end < bytes.length && bytes[end] != 0) {
+                end++;
+            }
+            names.add(new String(bytes, from, end - from, StandardCharsets.UTF_8));
+        }
+        return names;
+    }
+
+    private static byte[] contents(Optional<Section> section) {
+        if (section.isEmpty() || section.get().type().equals(SectionType.SHT_NOBITS)) {
+            return new byte[0];
+        }
+        ByteBuffer b = section.get().bytes();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}
