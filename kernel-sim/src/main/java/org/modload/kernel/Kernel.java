@@ -32,6 +32,7 @@ public final class Kernel {
     private final Map<String, KernelSymbol> moduleExports = new HashMap<>();
     private final ModuleArea area;
     private final Set<Module.Taint> taints = EnumSet.noneOf(Module.Taint.class);
+    private final java.util.concurrent.atomic.AtomicLong crcChecks = new java.util.concurrent.atomic.AtomicLong();
 
     private Kernel(KernelConfig config, Architecture arch) {
         this.config = config;
@@ -174,6 +175,15 @@ public final class Kernel {
             KernelSymbol k = kernelExports.get(name);
             return Optional.ofNullable(k != null ? k : moduleExports.get(name));
         }
+    }
+
+    /** How many symbol CRCs loads have compared against their exporters' (a statistic, not state). */
+    public long crcChecks() {
+        return crcChecks.get();
+    }
+
+    void countCrcCheck() {
+        crcChecks.incrementAndGet();
     }
 
     /** Module memory in use, in bytes. */

@@ -241,6 +241,7 @@ final class ModuleLoader {
                 }
                 continue; // Linux: "no symbol version for X", a warning only.
             }
+            kernel.countCrcCheck();
             if (crc != exporter.get().crc().getAsLong()) {
                 throw fail(name.equals("module_layout") ? Errno.ENOEXEC : Errno.EINVAL,
                         facts.name() + ": disagrees about version of symbol " + name);

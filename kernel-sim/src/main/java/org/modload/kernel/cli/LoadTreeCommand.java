@@ -45,6 +45,7 @@ final class LoadTreeCommand implements Callable<Integer> {
         for (TreeLoader.Failure f : r.failures()) {
             out.println(f.module() + "\t" + f.errno() + "\t" + f.reason());
         }
+        out.printf("%d symbol CRCs checked against their exporters%n", kernel.crcChecks());
         out.printf("loaded %d of %d modules%n", r.loaded(), r.total());
         return r.loaded() == r.total() ? 0 : 1;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.modload.kernel.KernelBoot;
 import org.modload.kernel.LoadOptions;
 import org.modload.kernel.TreeLoader;
 import org.modload.kernel.image.KernelImage;
+import org.modload.loader.elf.ElfFile;
 import org.modload.loader.testing.ExternalTools;
 
 /** Every module of Debian's amd64 and 686 trees loads into one kernel booted from its vmlinuz, every CRC checked. */
@@ -36,11 +38,29 @@ class LoadTreeCorpusTest {
         List<Path> modules = modules(corpus);
         long start = System.nanoTime();
         TreeLoader.Result r = TreeLoader.load(kernel, modules, LoadOptions.defaults());
-        System.out.printf("load-tree: %s loaded %d of %d modules in %.1f s, %d bytes of module memory%n", flavour,
-                r.loaded(), r.total(), (System.nanoTime() - start) / 1e9, kernel.memoryInUse());
+        System.out.printf("load-tree: %s loaded %d of %d modules in %.1f s, %d symbol CRCs checked, %d bytes of module"
+                + " memory%n", flavour, r.loaded(), r.total(), (System.nanoTime() - start) / 1e9, kernel.crcChecks(),
+                kernel.memoryInUse());
+        long versioned = 0;
+        for (Path p : modules) {
+            versioned += versionEntries(p);
+        }
+        System.out.printf("load-tree: %s: %d __versions entries in the tree%n", flavour, versioned);
+        assertEquals(versioned, kernel.crcChecks(), "every __versions entry compared with its exporter's CRC");
         String failures = r.failures().stream().limit(20).map(f -> f.module() + " " + f.errno() + " " + f.reason())
                 .collect(Collectors.joining("\n  ", "\n  ", ""));
         assertEquals(r.total(), r.loaded(), flavour + ": " + r.failures().size() + " failures:" + failures);
+    }
+
+    /** The entries of a module's __versions table (64 bytes each), read with the ELF reader. */
+    static long versionEntries(Path module) {
+        try {
+            byte[] bytes = Files.readAllBytes(module);
+            ElfFile obj = ElfFile.parse(module.getFileName().toString(), ByteBuffer.wrap(bytes));
+            return obj.section("__versions").map(s -> s.size() / 64).orElse(0L);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Path find(Path dir, String prefix) {
