@@ -193,10 +193,10 @@ public final class Kernel {
         }
     }
 
-    /** The kernel's taint letters, sorted. */
+    /** The kernel's taint letters, in Linux's bit order. */
     public String taints() {
         synchronized (lock) {
-            return taints.stream().map(t -> String.valueOf(t.letter())).sorted().collect(Collectors.joining());
+            return taints.stream().map(t -> String.valueOf(t.letter())).collect(Collectors.joining());
         }
     }
 

@@ -46,9 +46,9 @@ public final class Module {
         this.initSize = image.plan().initSize();
     }
 
-    /** Taint flags a module can carry, with /proc/modules' letters. */
+    /** Taint flags a module can carry, with /proc/modules' letters, in Linux's bit order. */
     public enum Taint {
-        PROPRIETARY('P'), OUT_OF_TREE('O'), UNSIGNED('E'), FORCED_LOAD('F'), FORCED_UNLOAD('R');
+        PROPRIETARY('P'), FORCED_LOAD('F'), FORCED_UNLOAD('R'), OUT_OF_TREE('O'), UNSIGNED('E');
 
         private final char letter;
 

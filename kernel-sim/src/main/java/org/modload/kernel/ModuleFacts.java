@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param hasInit whether {@code init_module} is defined
  * @param hasExit whether {@code cleanup_module} is defined
  * @param signed whether the file ends with an appended module signature
+ * @param inTree whether .modinfo says {@code intree=Y} (built with the kernel)
  */
 public record ModuleFacts(String name, String license, Optional<String> vermagic, List<String> depends,
         List<String> importedNamespaces, Map<String, Long> versions, boolean hasInit, boolean hasExit,
-        boolean signed) {
+        boolean signed, boolean inTree) {
 
     public ModuleFacts {
         Objects.requireNonNull(name);

@@ -77,6 +77,9 @@ final class ModuleLoader {
         if (!facts.gplCompatible()) {
             taints.add(Module.Taint.PROPRIETARY);
         }
+        if (!facts.inTree()) {
+            taints.add(Module.Taint.OUT_OF_TREE);
+        }
 
         enter(LoadPhase.VERMAGIC);
         checkVermagic(facts);

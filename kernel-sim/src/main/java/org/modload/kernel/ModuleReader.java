@@ -88,7 +88,8 @@ final class ModuleReader {
             }
         }
         return new ModuleFacts(name, license, first(info, "vermagic"), depends,
-                info.getOrDefault("import_ns", List.of()), versions(obj), hasInit, hasExit, signed);
+                info.getOrDefault("import_ns", List.of()), versions(obj), hasInit, hasExit, signed,
+                info.containsKey("intree"));
     }
 
     private static Optional<String> first(Map<String, List<String>> info, String key) {

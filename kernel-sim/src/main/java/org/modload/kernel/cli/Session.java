@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.modload.kernel.Errno;
 import org.modload.kernel.Kernel;
 import org.modload.kernel.KernelException;
 import org.modload.kernel.LoadOptions;
@@ -47,10 +48,20 @@ final class Session {
             kernel.load(file.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(file)), options);
             return true;
         } catch (KernelException e) {
-            err.println("insmod: ERROR: could not insert module " + file + ": " + e.errno().text());
+            err.println("insmod: ERROR: could not insert module " + file + ": " + insertError(e.errno()));
             err.println("insmod: " + e.errno() + ": " + e.getMessage());
             return false;
         }
+    }
+
+    /** kmod's mod_strerror(): what insmod and modprobe say for a failed init_module. */
+    static String insertError(Errno errno) {
+        return switch (errno) {
+            case ENOEXEC -> "Invalid module format";
+            case ENOENT -> "Unknown symbol in module";
+            case EEXIST -> "Module already in kernel";
+            default -> errno.text();
+        };
     }
 
     /** rmmod [-f] NAME: kmod checks holders and references first and says why it refuses. */
@@ -118,7 +129,8 @@ final class Session {
             try {
                 kernel.load(p.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(p)), options);
             } catch (KernelException e) {
-                err.println("modprobe: ERROR: could not insert '" + m + "': " + e.errno().text());
+                err.println("modprobe: ERROR: could not insert '" + m + "': " + insertError(e.errno())
+                        + (e.errno() == Errno.ENOENT ? ", or unknown parameter (see dmesg)" : ""));
                 err.println("modprobe: " + e.errno() + ": " + e.getMessage());
                 return false;
             }
