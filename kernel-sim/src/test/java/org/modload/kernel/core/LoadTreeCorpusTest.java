@@ -52,6 +52,31 @@ class LoadTreeCorpusTest {
         assertEquals(r.total(), r.loaded(), flavour + ": " + r.failures().size() + " failures:" + failures);
     }
 
+    /** The README's command: {@code modload load-tree --tree DIR --symvers SYMVERS --kernel-image VMLINUZ}. */
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "686"})
+    void loadTreeCommandWithSymversAndImage(String flavour) {
+        Path corpus = ExternalTools.corpus(flavour);
+        Path symvers;
+        try (Stream<Path> s = Files.walk(corpus.resolve("root/usr/src"))) {
+            symvers = s.filter(p -> p.getFileName().toString().equals("Module.symvers")).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = org.modload.kernel.cli.Main.run(new String[] {"load-tree", "--tree",
+            corpus.resolve("root/lib/modules").toString(), "--symvers", symvers.toString(), "--kernel-image",
+            find(corpus.resolve("root/boot"), "vmlinuz-").toString()},
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        List<String> lines = out.toString().lines().toList();
+        System.out.println("modload load-tree (" + flavour + "): " + String.join(" / ", lines.subList(
+                Math.max(0, lines.size() - 2), lines.size())));
+        int total = modules(corpus).size();
+        assertEquals("loaded " + total + " of " + total + " modules", lines.get(lines.size() - 1), out + err.toString());
+        assertEquals(0, status);
+    }
+
     /** The entries of a module's __versions table (64 bytes each), read with the ELF reader. */
     static long versionEntries(Path module) {
         try {
