@@ -35,6 +35,10 @@ public record LoadOptions(boolean ignoreVermagic, boolean ignoreModversions, Mod
         return new LoadOptions(true, ignoreModversions, hooks, faults);
     }
 
+    public LoadOptions ignoringModversions() {
+        return new LoadOptions(ignoreVermagic, true, hooks, faults);
+    }
+
     /** Fails chosen load phases, for tests of the unwinding. */
     @FunctionalInterface
     public interface FaultInjection {

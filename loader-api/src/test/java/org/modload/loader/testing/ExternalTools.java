@@ -34,7 +34,9 @@ public final class ExternalTools {
      * @param debianPackage the package that provides it, for the message
      */
     public static Path require(String tool, String debianPackage) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+        // kmod's tools live in sbin, which is not on every user's PATH.
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin";
+        for (String dir : path.split(":")) {
             Path p = Path.of(dir, tool);
             if (Files.isExecutable(p)) {
                 return p;
