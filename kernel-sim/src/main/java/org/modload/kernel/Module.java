@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.modload.loader.elf.ElfFile;
 import org.modload.loader.link.LoadedImage;
 
 /**
@@ -23,7 +22,7 @@ public final class Module {
     private final String name;
     private final String file;
     private final ModuleFacts facts;
-    private final ElfFile object;
+    private final List<ModuleSymbol> symbols;
     private final LoadedImage image;
     private final ModuleHooks hooks;
     private final AtomicInteger refcnt = new AtomicInteger(REF_BASE);
@@ -36,9 +35,10 @@ public final class Module {
     private volatile boolean initRan;
     private volatile boolean exitRan;
 
-    Module(String name, String file, ModuleFacts facts, ElfFile object, LoadedImage image, ModuleHooks hooks) {
+    Module(String name, String file, ModuleFacts facts, List<ModuleSymbol> symbols, LoadedImage image,
+            ModuleHooks hooks) {
         this.name = name;
-        this.object = object;
+        this.symbols = List.copyOf(symbols);
         this.file = file;
         this.facts = facts;
         this.image = image;
@@ -108,9 +108,9 @@ public final class Module {
         return facts;
     }
 
-    /** The object it was loaded from (its section and symbol tables). */
-    public ElfFile object() {
-        return object;
+    /** Its symbols as kallsyms lists them; the object file itself is not kept after the load. */
+    public List<ModuleSymbol> symbols() {
+        return symbols;
     }
 
     /** The relocated image. */

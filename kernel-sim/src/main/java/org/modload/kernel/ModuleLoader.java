@@ -115,7 +115,7 @@ final class ModuleLoader {
         enter(LoadPhase.THIS_MODULE);
         checkThisModule(obj);
 
-        Module m = new Module(facts.name(), file, facts, obj, image, options.hooks());
+        Module m = new Module(facts.name(), file, facts, ProcFs.symbols(obj, image), image, options.hooks());
         kernel.register(m);
         undo.push(() -> kernel.unregister(m));
         for (Module t : targets) {

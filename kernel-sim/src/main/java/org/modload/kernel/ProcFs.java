@@ -10,7 +10,9 @@ import org.modload.loader.elf.SectionType;
 import org.modload.loader.elf.Symbol;
 import org.modload.loader.elf.SymbolBinding;
 import org.modload.loader.elf.SymbolType;
+import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.PlacedSection;
+import org.modload.loader.link.Region;
 
 /** The kernel's /proc files about modules, formatted as Linux 6.1 prints them. */
 public final class ProcFs {
@@ -71,22 +73,33 @@ public final class ProcFs {
         List<Module> mods = new ArrayList<>(kernel.modules());
         java.util.Collections.reverse(mods);
         for (Module m : mods) {
-            ElfFile obj = m.object();
-            for (Symbol s : obj.symbols()) {
-                if (s.name().isEmpty() || !s.isInSection() || s.type().equals(SymbolType.STT_SECTION)
-                        || s.type().equals(SymbolType.STT_FILE)) {
-                    continue;
+            for (ModuleSymbol s : m.symbols()) {
+                if (s.init() && m.state() == ModuleState.LIVE) {
+                    continue; // released with the init region
                 }
-                PlacedSection p = m.image().plan().section(s.shndx()).orElse(null);
-                if (p == null || p.region() == org.modload.loader.link.Region.INIT && m.state() == ModuleState.LIVE) {
-                    continue;
-                }
-                char c = letter(obj, s.shndx());
-                if (!s.bind().equals(SymbolBinding.STB_LOCAL)) {
-                    c = Character.toUpperCase(c);
-                }
-                out.add(String.format(fmt, m.image().symbols().value(s.index()), c, s.name()) + "\t[" + m.name() + "]");
+                out.add(String.format(fmt, s.address(), s.type(), s.name()) + "\t[" + m.name() + "]");
             }
+        }
+        return out;
+    }
+
+    /** The kallsyms entries of a just-relocated module: named symbols defined in placed sections. */
+    static List<ModuleSymbol> symbols(ElfFile obj, LoadedImage image) {
+        List<ModuleSymbol> out = new ArrayList<>();
+        for (Symbol s : obj.symbols()) {
+            if (s.name().isEmpty() || !s.isInSection() || s.type().equals(SymbolType.STT_SECTION)
+                    || s.type().equals(SymbolType.STT_FILE)) {
+                continue;
+            }
+            PlacedSection p = image.plan().section(s.shndx()).orElse(null);
+            if (p == null) {
+                continue;
+            }
+            char c = letter(obj, s.shndx());
+            if (!s.bind().equals(SymbolBinding.STB_LOCAL)) {
+                c = Character.toUpperCase(c);
+            }
+            out.add(new ModuleSymbol(s.name(), image.symbols().value(s.index()), c, p.region() == Region.INIT));
         }
         return out;
     }
