@@ -35,7 +35,7 @@ class LoadTreeCorpusTest {
         System.out.println(flavour + ": vermagic '" + image.vermagic().orElse("?") + "', struct module size "
                 + image.structModuleSize());
         Kernel kernel = Kernel.boot(KernelBoot.fromImage(image, vmlinuz.getFileName().toString().substring(8)));
-        List<Path> modules = modules(corpus);
+        List<Path> modules = ExternalTools.corpusModules(corpus);
         long start = System.nanoTime();
         TreeLoader.Result r = TreeLoader.load(kernel, modules, LoadOptions.defaults());
         System.out.printf("load-tree: %s loaded %d of %d modules in %.1f s, %d symbol CRCs checked, %d bytes of module"
@@ -72,7 +72,7 @@ class LoadTreeCorpusTest {
         List<String> lines = out.toString().lines().toList();
         System.out.println("modload load-tree (" + flavour + "): " + String.join(" / ", lines.subList(
                 Math.max(0, lines.size() - 2), lines.size())));
-        int total = modules(corpus).size();
+        int total = ExternalTools.corpusModules(corpus).size();
         assertEquals("loaded " + total + " of " + total + " modules", lines.get(lines.size() - 1), out + err.toString());
         assertEquals(0, status);
     }
@@ -96,11 +96,4 @@ class LoadTreeCorpusTest {
         }
     }
 
-    static List<Path> modules(Path corpus) {
-        try (Stream<Path> s = Files.walk(corpus.resolve("root/lib/modules"))) {
-            return s.filter(p -> p.toString().endsWith(".ko")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

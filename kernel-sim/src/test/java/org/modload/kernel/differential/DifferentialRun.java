@@ -1,7 +1,6 @@
 package org.modload.kernel.differential;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import org.modload.loader.diag.LoaderException;
 import org.modload.loader.elf.ElfFile;
@@ -109,20 +107,4 @@ final class DifferentialRun {
         }
     }
 
-    /** Every {@code .ko} under {@code root/lib/modules/<version>/kernel} of a corpus flavour, sorted. */
-    static List<Path> modules(Path corpus) {
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> versions = Files.list(corpus.resolve("root/lib/modules"))) {
-            for (Path kernel : versions.map(v -> v.resolve("kernel")).filter(Files::isDirectory).toList()) {
-                try (Stream<Path> files = Files.walk(kernel)) {
-                    files.filter(f -> f.getFileName().toString().endsWith(".ko") && Files.isRegularFile(f))
-                            .forEach(all::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        all.sort(null);
-        return all;
-    }
 }

@@ -45,7 +45,7 @@ class LdCorpusTest {
     @ValueSource(strings = {"amd64", "686"})
     void everyModuleMatchesGnuLd(String flavour, @TempDir Path scratch) throws InterruptedException {
         Path corpus = ExternalTools.corpus(flavour);
-        List<Path> modules = DifferentialRun.modules(corpus);
+        List<Path> modules = ExternalTools.corpusModules(corpus);
         assertTrue(modules.size() > 1000, flavour + ": only " + modules.size() + " modules found under " + corpus);
 
         // The kernel's own exports at their real addresses (read from vmlinuz); everything else

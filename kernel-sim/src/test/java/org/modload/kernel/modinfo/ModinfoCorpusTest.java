@@ -3,11 +3,8 @@ package org.modload.kernel.modinfo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -48,7 +44,7 @@ class ModinfoCorpusTest {
     void everyModuleAgreesWithKmod(String flavour) throws InterruptedException {
         summary.put(flavour, "skipped");
         ModinfoFixtures.modinfo();
-        List<Path> modules = modules(ExternalTools.corpus(flavour));
+        List<Path> modules = ExternalTools.corpusModules(ExternalTools.corpus(flavour));
         assertTrue(modules.size() >= 1, flavour + ": no modules");
 
         long start = System.nanoTime();
@@ -92,22 +88,6 @@ class ModinfoCorpusTest {
         System.out.printf("modinfo agreement: compared in %.1f s%n", nanos / 1e9);
     }
 
-    /** Every {@code .ko} under the corpus tree's {@code lib/modules/VERSION/kernel}, sorted by path. */
-    static List<Path> modules(Path corpus) {
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> versions = Files.list(corpus.resolve("root/lib/modules"))) {
-            for (Path kernel : versions.map(v -> v.resolve("kernel")).filter(Files::isDirectory).toList()) {
-                try (Stream<Path> files = Files.walk(kernel)) {
-                    files.filter(f -> f.getFileName().toString().endsWith(".ko") && Files.isRegularFile(f))
-                            .forEach(all::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        all.sort(null);
-        return all;
-    }
 
     /** Null when both print the same; otherwise the first differing lines. A failure is a difference, not thrown. */
     private static String compare(Path module) {

@@ -65,6 +65,26 @@ public final class ExternalTools {
         return dir;
     }
 
+    /**
+     * Every {@code .ko} of a corpus flavour directory (as {@link #corpus} returns it) under
+     * {@code root/lib/modules/VERSION/kernel}, sorted by path.
+     */
+    public static List<Path> corpusModules(Path corpus) {
+        List<Path> all = new ArrayList<>();
+        try (java.util.stream.Stream<Path> versions = Files.list(corpus.resolve("root/lib/modules"))) {
+            for (Path kernel : versions.map(v -> v.resolve("kernel")).filter(Files::isDirectory).toList()) {
+                try (java.util.stream.Stream<Path> files = Files.walk(kernel)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".ko") && Files.isRegularFile(f))
+                            .forEach(all::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        all.sort(null);
+        return all;
+    }
+
     /** Runs a command, returns its standard output; fails the test on a non-zero exit. */
     public static String run(List<String> command) {
         return run(command, null);

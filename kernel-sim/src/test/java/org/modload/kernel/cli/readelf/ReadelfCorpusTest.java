@@ -3,9 +3,6 @@ package org.modload.kernel.cli.readelf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -95,18 +91,7 @@ class ReadelfCorpusTest {
 
     /** The sorted {@code .ko} paths of a corpus tree, every k-th so that at least {@value #PER_FLAVOUR} remain. */
     static List<Path> sample(Path corpus) {
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> versions = Files.list(corpus.resolve("root/lib/modules"))) {
-            for (Path kernel : versions.map(v -> v.resolve("kernel")).filter(Files::isDirectory).toList()) {
-                try (Stream<Path> files = Files.walk(kernel)) {
-                    files.filter(f -> f.getFileName().toString().endsWith(".ko") && Files.isRegularFile(f))
-                            .forEach(all::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        all.sort(null);
+        List<Path> all = ExternalTools.corpusModules(corpus);
         int k = Math.max(1, all.size() / PER_FLAVOUR);
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i += k) {
