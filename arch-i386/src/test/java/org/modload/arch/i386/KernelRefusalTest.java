@@ -21,6 +21,7 @@ import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.SymbolResolver;
 import org.modload.loader.spi.Profile;
+import org.modload.loader.testing.RelocationFixtures;
 
 /**
  * Every type Linux 6.1's i386 {@code apply_relocate()} does not apply ("Unknown relocation"),
@@ -53,7 +54,7 @@ class KernelRefusalTest {
             """)
     void typeLinuxDoesNotApplyIsRefused(String fixture, String section, String offset, String type, String symbol,
             String message) {
-        ElfFile obj = RelocationFixtures.parse(RelocationFixtures.copy(fixture, work));
+        ElfFile obj = RelocationFixtures.parse(Fixture.copy(fixture, work));
         RelocationException e = assertThrows(RelocationException.class,
                 () -> new LinkEngine(ARCH).link(obj, Profile.KERNEL, LINUX, SYMBOLS));
         int index = obj.section(section).orElseThrow().index();
@@ -79,7 +80,7 @@ class KernelRefusalTest {
             i386-refuse-r16.o  | 2 | 0x1236
             """)
     void kernelOnlyRefusalsAreAcceptedWhenPermissive(String fixture, int width, String stored) {
-        ElfFile obj = RelocationFixtures.parse(RelocationFixtures.copy(fixture, work));
+        ElfFile obj = RelocationFixtures.parse(Fixture.copy(fixture, work));
         LoadedImage image = new LinkEngine(ARCH).link(obj, Profile.PERMISSIVE, LINUX, SYMBOLS);
         var data = image.sectionBytes(obj.section(".data").orElseThrow().index()).orElseThrow();
         long value = width == 2 ? data.getShort(4) & 0xffffL : data.getInt(4) & 0xffffffffL;

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modload.arch.i386.RelocationFixtures.Site;
+import org.modload.loader.testing.RelocationFixtures.Site;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
 import org.modload.loader.elf.Relocation;
@@ -25,6 +25,7 @@ import org.modload.loader.link.LoadPlan;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.spi.Profile;
 import org.modload.loader.testing.LdDifferential;
+import org.modload.loader.testing.RelocationFixtures;
 
 /**
  * The KERNEL profile of i386 on objects assembled by {@code as --32}: R_386_32, R_386_PC32 and
@@ -48,7 +49,7 @@ class KernelRelocationTest {
 
     @Test
     void everyKernelTypeMatchesGnuLd() {
-        Path object = RelocationFixtures.copy("i386-kernel-types.o", work);
+        Path object = Fixture.copy("i386-kernel-types.o", work);
         ElfFile obj = RelocationFixtures.parse(object);
 
         Set<String> types = new TreeSet<>();
@@ -57,7 +58,7 @@ class KernelRelocationTest {
             for (Relocation r : rs.entries()) {
                 types.add(ARCH.relocationName(r.type()));
                 Site s = new Site(rs, r);
-                assertNotEquals(0L, s.implicitAddend(), () -> "zero addend in the place at " + rs.target().name()
+                assertNotEquals(0L, s.implicitAddend32(), () -> "zero addend in the place at " + rs.target().name()
                         + "+0x" + Long.toHexString(r.offset()));
             }
         }
@@ -90,7 +91,7 @@ class KernelRelocationTest {
 
     @Test
     void resultsWrapModulo2To32AsGnuLdWrapsThem() {
-        Path object = RelocationFixtures.copy("i386-wrap.o", work);
+        Path object = Fixture.copy("i386-wrap.o", work);
         ElfFile obj = RelocationFixtures.parse(object);
         LinkEngine engine = new LinkEngine(ARCH);
         LoadPlan plan = engine.plan(obj, Profile.KERNEL, LINUX);
@@ -99,7 +100,7 @@ class KernelRelocationTest {
         EXACT.forEach((symbol, result) -> {
             Site s = RelocationFixtures.site(obj, symbol);
             boolean pcRelative = !symbol.startsWith("w32");
-            long value = result - s.implicitAddend() + (pcRelative ? s.place(plan) : 0);
+            long value = result - s.implicitAddend32() + (pcRelative ? s.place(plan) : 0);
             assertTrue(value >= 0 && value <= 0xffffffffL, symbol + " = 0x" + Long.toHexString(value));
             symbols.put(symbol, value);
         });
@@ -110,7 +111,7 @@ class KernelRelocationTest {
                 Site s = new Site(rs, r);
                 String symbol = obj.symbols().get(r.symbol()).name();
                 boolean absolute = ARCH.relocationName(r.type()).equals("R_386_32");
-                long full = symbols.get(symbol) + s.implicitAddend() - (absolute ? 0 : s.place(plan));
+                long full = symbols.get(symbol) + s.implicitAddend32() - (absolute ? 0 : s.place(plan));
                 boolean wraps = full < 0 || full > 0xffffffffL;
                 boolean edge = full == 0 || full == 0xffffffffL;
                 boolean unsignedOnly = !absolute && full > Integer.MAX_VALUE;

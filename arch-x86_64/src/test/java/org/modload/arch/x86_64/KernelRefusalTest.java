@@ -22,6 +22,7 @@ import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.SymbolResolver;
 import org.modload.loader.spi.Profile;
+import org.modload.loader.testing.RelocationFixtures;
 
 /**
  * What the KERNEL profile refuses besides values out of range (those are in
@@ -47,7 +48,7 @@ class KernelRefusalTest {
     private ElfFile obj;
 
     private RelocationException refusal(String fixture, Profile profile) {
-        obj = RelocationFixtures.parse(RelocationFixtures.copy(fixture, work));
+        obj = RelocationFixtures.parse(Fixture.copy(fixture, work));
         return assertThrows(RelocationException.class,
                 () -> new LinkEngine(ARCH).link(obj, profile, LINUX, SYMBOLS));
     }
@@ -79,7 +80,7 @@ class KernelRefusalTest {
     /** The zero-target rule is the kernel's: PERMISSIVE writes over whatever the place holds. */
     @Test
     void nonzeroTargetIsAcceptedWhenPermissive() {
-        ElfFile obj = RelocationFixtures.parse(RelocationFixtures.copy("x86_64-refuse-nonzero-64.o", work));
+        ElfFile obj = RelocationFixtures.parse(Fixture.copy("x86_64-refuse-nonzero-64.o", work));
         var image = new LinkEngine(ARCH).link(obj, Profile.PERMISSIVE, LINUX, SYMBOLS);
         int data = obj.section(".data").orElseThrow().index();
         assertEquals(0xffffffff81000000L + 0x10, image.sectionBytes(data).orElseThrow().getLong(8));
@@ -111,7 +112,7 @@ class KernelRefusalTest {
     @Test
     void relSectionIsRefused() {
         String fixture = "x86_64-refuse-rel.o";
-        obj = RelocationFixtures.parse(RelocationFixtures.copy(fixture, work));
+        obj = RelocationFixtures.parse(Fixture.copy(fixture, work));
         ArchitectureException e = assertThrows(ArchitectureException.class,
                 () -> new LinkEngine(ARCH).link(obj, Profile.KERNEL, LINUX, SYMBOLS));
         int index = obj.section(".rel.data").orElseThrow().index();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.modload.arch.x86_64.RelocationFixtures.Site;
+import org.modload.loader.testing.RelocationFixtures.Site;
 import org.modload.loader.diag.Location;
 import org.modload.loader.diag.RelocationException;
 import org.modload.loader.diag.RelocationException.Reason;
@@ -41,6 +41,7 @@ import org.modload.loader.spi.Profile;
 import org.modload.loader.spi.RelocationSite;
 import org.modload.loader.spi.ResolvedValue;
 import org.modload.loader.testing.LdDifferential;
+import org.modload.loader.testing.RelocationFixtures;
 
 /**
  * The KERNEL profile of x86_64 on objects assembled by {@code as --64}: every type Linux 6.1
@@ -64,7 +65,7 @@ class KernelRelocationTest {
 
     @Test
     void everyKernelTypeMatchesGnuLd() {
-        Path object = RelocationFixtures.copy("x86_64-kernel-types.o", work);
+        Path object = Fixture.copy("x86_64-kernel-types.o", work);
         ElfFile obj = RelocationFixtures.parse(object);
 
         Set<String> types = new TreeSet<>();
@@ -91,7 +92,7 @@ class KernelRelocationTest {
      */
     @Test
     void gnuLdSeesAnOffByOne() {
-        Path object = RelocationFixtures.copy("x86_64-kernel-types.o", work);
+        Path object = Fixture.copy("x86_64-kernel-types.o", work);
         ElfFile obj = RelocationFixtures.parse(object);
         Architecture offByOne = new Architecture() {
             @Override
@@ -174,7 +175,7 @@ class KernelRelocationTest {
 
     @Test
     void everyRangeEdgeIsAcceptedAsGnuLdAcceptsIt() {
-        Path object = RelocationFixtures.copy("x86_64-edges.o", work);
+        Path object = Fixture.copy("x86_64-edges.o", work);
         ElfFile obj = RelocationFixtures.parse(object);
         LinkEngine engine = new LinkEngine(ARCH);
         LoadPlan plan = engine.plan(obj, Profile.KERNEL, LINUX);
@@ -217,7 +218,7 @@ class KernelRelocationTest {
             """)
     void onePastEachEdgeIsRefusedAsGnuLdRefusesIt(String symbol, long delta, String section, String offset,
             String type, long value, long min, long max, String message) {
-        Path object = RelocationFixtures.copy("x86_64-edges.o", work);
+        Path object = Fixture.copy("x86_64-edges.o", work);
         ElfFile obj = RelocationFixtures.parse(object);
         LinkEngine engine = new LinkEngine(ARCH);
         LoadPlan plan = engine.plan(obj, Profile.KERNEL, LINUX);

@@ -1,4 +1,4 @@
-package org.modload.arch.i386;
+package org.modload.loader.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,17 +23,21 @@ import org.modload.loader.link.SymbolDefinition;
 import org.modload.loader.link.SymbolResolver;
 
 /**
- * The committed objects of {@code src/test/resources/fixtures} (built by its {@code regen.sh})
- * and what the tests need to know about them: where a symbol's one relocation is, and the
- * address of its place under a plan.
+ * Committed fixture objects of an architecture module's {@code src/test/resources/fixtures}
+ * (built by its {@code regen.sh}) and what relocation tests need to know about them: where a
+ * symbol's one relocation is, and the address of its place under a plan.
  */
-final class RelocationFixtures {
+public final class RelocationFixtures {
     private RelocationFixtures() {
     }
 
-    /** Copies fixture {@code name} into {@code dir} (tools need a file) and returns its path. */
-    static Path copy(String name, Path dir) {
-        try (InputStream in = RelocationFixtures.class.getResourceAsStream("/fixtures/" + name)) {
+    /**
+     * Copies fixture {@code name}, opened by the caller (resources of a named module are only
+     * visible to its own code: {@code getClass().getResourceAsStream("/fixtures/" + name)}), into
+     * {@code dir} and returns its path.
+     */
+    public static Path copy(InputStream fixture, String name, Path dir) {
+        try (InputStream in = fixture) {
             assertNotNull(in, "fixture " + name + " is missing: run src/test/resources/fixtures/regen.sh");
             Path p = dir.resolve(name);
             Files.copy(in, p);
@@ -43,7 +47,7 @@ final class RelocationFixtures {
         }
     }
 
-    static ElfFile parse(Path object) {
+    public static ElfFile parse(Path object) {
         try {
             return ElfFile.parse(object.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(object)));
         } catch (IOException e) {
@@ -52,25 +56,25 @@ final class RelocationFixtures {
     }
 
     /** A resolver that knows exactly the names of {@code values}. */
-    static SymbolResolver resolver(Map<String, Long> values) {
+    public static SymbolResolver resolver(Map<String, Long> values) {
         return name -> Optional.ofNullable(values.get(name)).map(SymbolDefinition::at);
     }
 
     /** One relocation entry and the section it patches. */
-    record Site(RelocationSection section, Relocation entry) {
+    public record Site(RelocationSection section, Relocation entry) {
         /** P under {@code plan}. */
-        long place(LoadPlan plan) {
+        public long place(LoadPlan plan) {
             return plan.section(section.target().index()).orElseThrow().address() + entry.offset();
         }
 
-        /** A: SHT_REL keeps it in the place, a 32-bit word read as signed. */
-        long implicitAddend() {
+        /** A of an SHT_REL entry: kept in the place, a little-endian 32-bit word read as signed. */
+        public long implicitAddend32() {
             return section.target().bytes().order(ByteOrder.LITTLE_ENDIAN).getInt((int) entry.offset());
         }
     }
 
     /** The one relocation that references {@code symbol}. */
-    static Site site(ElfFile obj, String symbol) {
+    public static Site site(ElfFile obj, String symbol) {
         List<Site> found = obj.relocationSections().stream()
                 .flatMap(rs -> rs.entries().stream().map(r -> new Site(rs, r)))
                 .filter(s -> obj.symbols().get(s.entry().symbol()).name().equals(symbol))
@@ -80,7 +84,7 @@ final class RelocationFixtures {
     }
 
     /** Section name to address, for every section {@code plan} places. */
-    static Map<String, Long> layout(LoadPlan plan) {
+    public static Map<String, Long> layout(LoadPlan plan) {
         Map<String, Long> layout = new LinkedHashMap<>();
         plan.placed().forEach(p -> layout.put(p.name(), p.address()));
         return layout;
