@@ -72,12 +72,12 @@ enum Ia64Relocation implements RelocationType {
     R_IA64_PCREL21BI(0x79, Field.INSTRUCTION, "S + A - P"),
     R_IA64_PCREL22(0x7a, Field.INSTRUCTION, "S + A - P"),
     R_IA64_PCREL64I(0x7b, Field.INSTRUCTION, "S + A - P"),
-    R_IA64_IPLTMSB(0x80, Field.INSTRUCTION, "function descriptor (S + A)"),
-    R_IA64_IPLTLSB(0x81, Field.INSTRUCTION, "function descriptor (S + A)"),
+    R_IA64_IPLTMSB(0x80, Field.WORD64, "function descriptor (S + A)"),
+    R_IA64_IPLTLSB(0x81, Field.WORD64, "function descriptor (S + A)"),
     R_IA64_COPY(0x84, Field.WORD32, "none"),
-    R_IA64_SUB(0x85, Field.WORD32, "A - S"),
-    R_IA64_LTOFF22X(0x86, Field.WORD64, "@ltoff(S + A), relaxable"),
-    R_IA64_LDXMOV(0x87, Field.WORD64, "ld8 to mov (LTOFF22X partner)"),
+    R_IA64_SUB(0x85, Field.INSTRUCTION, "A - S (Linux: movl imm64)"),
+    R_IA64_LTOFF22X(0x86, Field.INSTRUCTION, "@ltoff(S + A), relaxable"),
+    R_IA64_LDXMOV(0x87, Field.INSTRUCTION, "ld8 to mov (LTOFF22X partner)"),
     R_IA64_TPREL14(0x91, Field.INSTRUCTION, "@tprel(S + A)"),
     R_IA64_TPREL22(0x92, Field.INSTRUCTION, "@tprel(S + A)"),
     R_IA64_TPREL64I(0x93, Field.INSTRUCTION, "@tprel(S + A)"),
@@ -116,7 +116,10 @@ enum Ia64Relocation implements RelocationType {
         return field;
     }
 
-    /** Instruction immediates are range-checked by their encoders; data words wrap like ld's. */
+    /**
+     * Instruction immediates are range-checked where they are encoded; data words wrap, as
+     * Linux's {@code put_unaligned} and binutils store them.
+     */
     @Override
     public Overflow overflow() {
         return Overflow.NONE;

@@ -54,6 +54,16 @@ final class Layouter {
         return s.header().flags() | (RO_AFTER_INIT.contains(s.name()) ? SHF_RO_AFTER_INIT : 0);
     }
 
+    /**
+     * An allocated section named like one of the architecture's tables is that table's
+     * placeholder (ia64's {@code module.lds} gives {@code .core.plt}, {@code .init.plt},
+     * {@code .got} and {@code .opd} one byte each, which Linux resizes); the table takes its
+     * place and the placeholder itself is not placed.
+     */
+    private boolean isPlaceholder(Section s) {
+        return tables.tables().stream().anyMatch(t -> t.name().equals(s.name()));
+    }
+
     static boolean isInit(String name) {
         return name.startsWith(".init");
     }
@@ -69,7 +79,7 @@ final class Layouter {
         Map<String, Long> pinned = new HashMap<>(e.addresses());
         Map<String, Section> byName = new HashMap<>();
         for (Section s : obj.sections()) {
-            if (s.isAllocated()) {
+            if (s.isAllocated() && !isPlaceholder(s)) {
                 byName.putIfAbsent(s.name(), s);
             }
         }
@@ -142,7 +152,7 @@ final class Layouter {
             for (Section s : obj.sections()) {
                 long f = effectiveFlags(s);
                 if (done[s.index()] || (f & masks[m][0]) != masks[m][0] || (f & masks[m][1]) != 0
-                        || isInit(s.name()) != init) {
+                        || isInit(s.name()) != init || isPlaceholder(s)) {
                     continue;
                 }
                 done[s.index()] = true;

@@ -38,6 +38,9 @@ import org.modload.loader.spi.TablePlan;
  * Instances are immutable and may be shared between threads.
  */
 public final class LinkEngine {
+    /** How often {@link #plan} lets the architecture refine its tables after a trial layout. */
+    private static final int MAX_REFINE_ROUNDS = 4;
+
     private final Architecture arch;
 
     public LinkEngine(Architecture arch) {
@@ -59,7 +62,28 @@ public final class LinkEngine {
                 arch.byteOrder().equals(ByteOrder.LITTLE_ENDIAN) ? ElfData.ELFDATA2LSB : ElfData.ELFDATA2MSB);
         arch.checkObject(obj, profile);
         TablePlan tables = arch.planTables(obj, profile);
-        return new Layouter(obj, tables, arch.pageSize(), arch.smallDataFlag()).plan(policy);
+        LoadPlan first = new Layouter(obj, tables, arch.pageSize(), arch.smallDataFlag()).plan(policy);
+        if (tables.tables().isEmpty()) {
+            return first;
+        }
+        // Shrinking a table moves what follows it, so the refined plan is laid out and asked
+        // again until it stays put; without a fixed point the first (upper-bound) plan is kept.
+        LoadPlan plan = first;
+        for (int round = 0; round < MAX_REFINE_ROUNDS; round++) {
+            TablePlan refined = arch.refineTables(obj, profile, plan.tables(), trialPlacement(plan));
+            if (refined.equals(plan.tables())) {
+                return plan;
+            }
+            plan = new Layouter(obj, refined, arch.pageSize(), arch.smallDataFlag()).plan(policy);
+        }
+        return first;
+    }
+
+    private static Placement trialPlacement(LoadPlan plan) {
+        Map<String, Long> tableAddresses = new HashMap<>();
+        plan.tablePlacements().forEach((n, p) -> tableAddresses.put(n, p.address()));
+        return new Placement(plan.sectionAddresses(), tableAddresses, Map.of(), plan.coreBase(), plan.coreSize(),
+                plan.initBase(), plan.initSize());
     }
 
     /**

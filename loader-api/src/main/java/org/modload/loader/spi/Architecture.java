@@ -79,6 +79,21 @@ public interface Architecture {
     }
 
     /**
+     * Called by the engine after a trial layout made with {@code plan} (the result of
+     * {@link #planTables} or of the previous call): returns the tables the object needs when
+     * laid out as {@code trial} says. Counting before layout can only give an upper bound where
+     * a need depends on distances (ia64: an LTOFF22X target within gp reach needs no GOT entry);
+     * this lets the architecture size its tables exactly. The engine lays the object out again
+     * with the returned plan while it differs from the one laid out, a bounded number of times;
+     * without a fixed point it keeps the layout of the first plan, which must therefore be an
+     * upper bound of every refinement. Not called when {@link #planTables} asked for no table.
+     * The default returns {@code plan}. Changes nothing; {@code trial} has no table memory.
+     */
+    default TablePlan refineTables(ElfFile obj, Profile profile, TablePlan plan, Placement trial) {
+        return plan;
+    }
+
+    /**
      * Binds the planned tables to their addresses and memory once layout is done. Called once
      * per load, after {@link #planTables}; the result is used for that load only.
      */
