@@ -35,7 +35,7 @@ public record KernelConfig(Machine machine, String release, Optional<String> ver
                 .orElseThrow(() -> new IllegalArgumentException("no built-in kernel for " + machine));
         List<KernelSymbol> exports = k.symbols().entrySet().stream()
                 .map(e -> new KernelSymbol(e.getKey(), e.getValue(), OptionalLong.empty(), false, "",
-                        KernelSymbol.VMLINUX))
+                        KernelSymbol.VMLINUX, Optional.ofNullable(k.descriptors().get(e.getKey()))))
                 .sorted((a, b) -> a.name().compareTo(b.name()))
                 .toList();
         return new KernelConfig(machine, "modload-builtin", Optional.empty(), OptionalLong.empty(), false, exports,

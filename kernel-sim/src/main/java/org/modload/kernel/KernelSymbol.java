@@ -1,7 +1,10 @@
 package org.modload.kernel;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+
+import org.modload.loader.spi.FunctionDescriptor;
 
 /**
  * One exported symbol as the kernel's symbol table holds it.
@@ -12,9 +15,11 @@ import java.util.OptionalLong;
  * @param gplOnly exported with EXPORT_SYMBOL_GPL
  * @param namespace its symbol namespace, empty for none
  * @param owner {@code vmlinux} or the exporting module's name
+ * @param descriptor on descriptor architectures (ia64), the contents of the function descriptor
+ *     at {@code address} when the symbol is a function
  */
 public record KernelSymbol(String name, long address, OptionalLong crc, boolean gplOnly, String namespace,
-        String owner) {
+        String owner, Optional<FunctionDescriptor> descriptor) {
     /** The owner name of the kernel's own exports. */
     public static final String VMLINUX = "vmlinux";
 
@@ -23,6 +28,12 @@ public record KernelSymbol(String name, long address, OptionalLong crc, boolean 
         Objects.requireNonNull(crc);
         Objects.requireNonNull(namespace);
         Objects.requireNonNull(owner);
+        Objects.requireNonNull(descriptor);
+    }
+
+    /** A symbol that is not a function descriptor. */
+    public KernelSymbol(String name, long address, OptionalLong crc, boolean gplOnly, String namespace, String owner) {
+        this(name, address, crc, gplOnly, namespace, owner, Optional.empty());
     }
 
     public boolean hasNamespace() {

@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.SectionType;
 import org.modload.loader.link.LoadedImage;
+import org.modload.loader.link.PlacedSection;
+import org.modload.loader.link.Region;
 
 /**
  * One module in the simulated kernel. Callers see a read-only view; the kernel changes state,
@@ -32,11 +36,12 @@ public final class Module {
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
     private volatile List<KernelSymbol> exports = List.of();
     private volatile long initSize;
+    private volatile List<UnwindTable> unwind;
     private volatile boolean initRan;
     private volatile boolean exitRan;
 
-    Module(String name, String file, ModuleFacts facts, List<ModuleSymbol> symbols, LoadedImage image,
-            ModuleHooks hooks) {
+    Module(String name, String file, ModuleFacts facts, ElfFile object, List<ModuleSymbol> symbols,
+            LoadedImage image, ModuleHooks hooks) {
         this.name = name;
         this.symbols = List.copyOf(symbols);
         this.file = file;
@@ -44,6 +49,40 @@ public final class Module {
         this.image = image;
         this.hooks = hooks;
         this.initSize = image.plan().initSize();
+        this.unwind = unwindTables(object, image);
+    }
+
+    /**
+     * ia64's register_unwind_table(): every SHT_IA_64_UNWIND section's entries {start, end, info}
+     * (absolute once relocated) split into a core and an init table by where {@code start} points.
+     */
+    private static List<UnwindTable> unwindTables(ElfFile obj, LoadedImage image) {
+        List<UnwindTable> out = new ArrayList<>();
+        long initBase = image.plan().initBase();
+        long initEnd = initBase + image.plan().initSize();
+        for (PlacedSection p : image.plan().placed()) {
+            if (p.isTable() || !obj.section(p.sectionIndex()).type().equals(SectionType.SHT_IA_64_UNWIND)) {
+                continue;
+            }
+            java.nio.ByteBuffer b = image.bytes(p);
+            long core = 0;
+            long init = 0;
+            for (int at = 0; at + UnwindTable.ENTRY <= p.size(); at += UnwindTable.ENTRY) {
+                long start = b.getLong(at);
+                if (Long.compareUnsigned(start, initBase) >= 0 && Long.compareUnsigned(start, initEnd) < 0) {
+                    init++;
+                } else {
+                    core++;
+                }
+            }
+            if (core > 0) {
+                out.add(new UnwindTable(p.name(), Region.CORE, p.address(), core));
+            }
+            if (init > 0) {
+                out.add(new UnwindTable(p.name(), Region.INIT, p.address(), init));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Taint flags a module can carry, with /proc/modules' letters, in Linux's bit order. */
@@ -111,6 +150,11 @@ public final class Module {
     /** Its symbols as kallsyms lists them; the object file itself is not kept after the load. */
     public List<ModuleSymbol> symbols() {
         return symbols;
+    }
+
+    /** The unwind tables registered for it (init's are gone once init memory is released). */
+    public List<UnwindTable> unwindTables() {
+        return unwind;
     }
 
     /** The relocated image. */
@@ -246,6 +290,7 @@ public final class Module {
 
     void releaseInit() {
         initSize = 0;
+        unwind = unwind.stream().filter(u -> u.region() != Region.INIT).toList();
     }
 
     @Override

@@ -115,7 +115,7 @@ final class ModuleLoader {
         enter(LoadPhase.THIS_MODULE);
         checkThisModule(obj);
 
-        Module m = new Module(facts.name(), file, facts, ProcFs.symbols(obj, image), image, options.hooks());
+        Module m = new Module(facts.name(), file, facts, obj, ProcFs.symbols(obj, image), image, options.hooks());
         kernel.register(m);
         undo.push(() -> kernel.unregister(m));
         for (Module t : targets) {
@@ -130,7 +130,7 @@ final class ModuleLoader {
         }
 
         enter(LoadPhase.EXPORTS);
-        List<KernelSymbol> exports = ExportReader.exports(file, facts.name(), image);
+        List<KernelSymbol> exports = ExportReader.exports(file, facts.name(), obj, image, kernel.addressBits());
         for (KernelSymbol s : exports) {
             Optional<KernelSymbol> other = kernel.findFormed(s.name());
             if (other.isPresent()) {
@@ -276,7 +276,7 @@ final class ModuleLoader {
                             + s.namespace() + ", but does not import it.");
                 }
                 used.add(s);
-                return Optional.of(SymbolDefinition.at(s.address()));
+                return Optional.of(new SymbolDefinition(s.address(), s.descriptor()));
             });
         } catch (UnresolvedSymbolException e) {
             Symbol s = undefined.get(e.symbol());

@@ -42,7 +42,7 @@ final class KernelOptions {
     @Option(names = "--system-map", paramLabel = "MAP", description = "A real System.map for export addresses.")
     Path systemMap;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "The built-in kernel's architecture when no kernel is given: x86_64 (default), i386.")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "The built-in kernel's architecture when no kernel is given: x86_64 (default), i386, ia64.")
     String arch;
 
     @Option(names = "--force-vermagic", description = "Ignore version magic (modprobe --force-vermagic); taints.")
@@ -100,6 +100,9 @@ final class KernelOptions {
         if (arch.equals("i386")) {
             return Machine.EM_386;
         }
-        throw new IllegalArgumentException("--arch: x86_64 or i386, not '" + arch + "'");
+        if (arch.equals("ia64")) {
+            return Machine.EM_IA_64;
+        }
+        throw new IllegalArgumentException("--arch: x86_64, i386 or ia64, not '" + arch + "'");
     }
 }
