@@ -185,4 +185,57 @@ class LinkCommandTest {
         List<String> lines = missingOut.err().lines().toList();
         assertTrue(lines.size() >= 1);
     }
+
+    /** The ia64 kernel functions chardev calls, as descriptors {desc, ip, gp}; jiffies is data. */
+    private static final String IA64_SYMBOLS = """
+            printk\t0xa000000100c00000\t0xa000000100100000\t0xa000000101000000
+            memcpy\t0xa000000100c00010\t0xa000000100100040\t0xa000000101000000
+            module_put\t0xa000000100c00020\t0xa000000100100080\t0xa000000101000000
+            register_chrdev\t0xa000000100c00030\t0xa0000001001000c0\t0xa000000101000000
+            try_module_get\t0xa000000100c00040\t0xa000000100100100\t0xa000000101000000
+            unregister_chrdev\t0xa000000100c00050\t0xa000000100100140\t0xa000000101000000
+            jiffies\t0xa000000100e00000
+            """;
+
+    private static Path ia64Module(Path dir) throws IOException {
+        Path p = dir.resolve("chardev_o2.ko");
+        try (InputStream in = LinkCommandTest.class.getResourceAsStream("/org/modload/kernel/ia64/chardev_o2.ko")) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    @Test
+    void ia64TablesAndGpAreListedWithTheirBytes(@TempDir Path dir) throws IOException {
+        Path object = ia64Module(dir);
+        Path symbols = Files.writeString(dir.resolve("kernel.tsv"), IA64_SYMBOLS);
+        Path out = dir.resolve("out");
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
+        for (String table : List.of(".core.plt", ".init.plt", ".got", ".opd")) {
+            assertTrue(layout.containsKey(table), table + " in layout.tsv: " + layout.keySet());
+            assertTrue(Files.size(out.resolve(table + ".bin")) > 0, table + ".bin");
+        }
+        long gp = layout.get("__gp");
+        long coreStart = layout.get(".text");
+        assertTrue(gp > coreStart && gp - coreStart < (1 << 21), "gp within 2 MiB of the core's start");
+        // The module's one export is a descriptor in .opd holding the module's gp (ld -r keeps FPTR64LSB).
+        byte[] opd = Files.readAllBytes(out.resolve(".opd.bin"));
+        ByteBuffer b = ByteBuffer.wrap(opd).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(gp, b.getLong(8), "the first descriptor's gp");
+    }
+
+    @Test
+    void ia64CallWithoutDescriptorContentsIsALocatedError(@TempDir Path dir) throws IOException {
+        Path object = ia64Module(dir);
+        Path symbols = Files.writeString(dir.resolve("kernel.tsv"),
+                IA64_SYMBOLS.replace("printk\t0xa000000100c00000\t0xa000000100100000\t0xa000000101000000",
+                        "printk\t0xa000000100c00000"));
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, r.status());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("chardev_o2.ko:(") && r.err().contains("descriptor")
+                && r.err().contains("references 'printk'"), r.err());
+    }
 }
