@@ -4,13 +4,10 @@ import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import org.modload.loader.diag.ArchitectureException;
-import org.modload.loader.diag.Location;
 import org.modload.loader.diag.RelocationException;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
-import org.modload.loader.elf.RelocationSection;
 import org.modload.loader.reloc.Bits;
 import org.modload.loader.reloc.RelocationType;
 import org.modload.loader.spi.Architecture;
@@ -101,14 +98,7 @@ public final class Ia64Architecture implements Architecture {
 
     @Override
     public void checkObject(ElfFile obj, Profile profile) {
-        for (RelocationSection rs : obj.relocationSections()) {
-            if (!rs.isRela() && rs.target().isAllocated()) {
-                throw new ArchitectureException(Location.ofSection(obj.name(), rs.section().index(),
-                        rs.section().name()), machine().specName(),
-                        "SHT_REL relocation sections are not supported on ia64 (Linux: \"REL relocs in section "
-                                + rs.section().index() + " unsupported\")");
-            }
-        }
+        Fixups.refuseRelSections(obj, machine(), "ia64", "REL relocs in section %d unsupported");
     }
 
     @Override

@@ -3,12 +3,9 @@ package org.modload.arch.x86_64;
 import java.nio.ByteOrder;
 import java.util.Optional;
 
-import org.modload.loader.diag.ArchitectureException;
-import org.modload.loader.diag.Location;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
-import org.modload.loader.elf.RelocationSection;
 import org.modload.loader.reloc.RelocationType;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Fixups;
@@ -54,13 +51,7 @@ public final class X86_64Architecture implements Architecture {
     /** SHT_RELA only: Linux's generic apply_relocate() refuses a REL section of a loaded section outright. */
     @Override
     public void checkObject(ElfFile obj, Profile profile) {
-        for (RelocationSection rs : obj.relocationSections()) {
-            if (!rs.isRela() && rs.target().isAllocated()) {
-                throw new ArchitectureException(Location.ofSection(obj.name(), rs.section().index(),
-                        rs.section().name()), machine().specName(),
-                        "SHT_REL relocation sections are not supported on x86_64 (Linux: \"REL relocation unsupported\")");
-            }
-        }
+        Fixups.refuseRelSections(obj, machine(), "x86_64", "REL relocation unsupported");
     }
 
     @Override

@@ -43,21 +43,30 @@ final class ModuleCommands {
         }
     }
 
-    @Command(name = "insmod", description = "Insert modules into a booted kernel; prints nothing on success.")
-    static final class Insmod implements Callable<Integer> {
+    /** What every tool does first: boot the kernel and insert the {@code --load} files. */
+    abstract static class Tool implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Mixin
         Common common;
 
+        @Override
+        public final Integer call() throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
+            return run(common.session(err), spec.commandLine().getOut(), err);
+        }
+
+        abstract int run(Session s, PrintWriter out, PrintWriter err) throws IOException;
+    }
+
+    @Command(name = "insmod", description = "Insert modules into a booted kernel; prints nothing on success.")
+    static final class Insmod extends Tool {
         @Parameters(paramLabel = "FILE", arity = "1..*")
         List<Path> files;
 
         @Override
-        public Integer call() throws IOException {
-            PrintWriter err = spec.commandLine().getErr();
-            Session s = common.session(err);
+        int run(Session s, PrintWriter out, PrintWriter err) throws IOException {
             for (Path f : files) {
                 if (!s.insmod(f, err)) {
                     return 1;
@@ -68,13 +77,7 @@ final class ModuleCommands {
     }
 
     @Command(name = "rmmod", description = "Remove modules (after --load); refuses as kmod does.")
-    static final class Rmmod implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        Common common;
-
+    static final class Rmmod extends Tool {
         @Option(names = {"-f", "--force"}, description = "Force removal (taints the kernel).")
         boolean force;
 
@@ -82,56 +85,40 @@ final class ModuleCommands {
         List<String> names;
 
         @Override
-        public Integer call() throws IOException {
-            PrintWriter err = spec.commandLine().getErr();
-            Session s = common.session(err);
+        int run(Session s, PrintWriter out, PrintWriter err) {
             int status = 0;
             for (String n : names) {
                 if (!s.rmmod(n, force, err)) {
                     status = 1;
                 }
             }
-            s.lsmod(spec.commandLine().getOut());
+            s.lsmod(out);
             return status;
         }
     }
 
     @Command(name = "lsmod", description = "List the modules of a booted kernel (after --load), as kmod's lsmod.")
-    static final class Lsmod implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        Common common;
-
+    static final class Lsmod extends Tool {
         @Override
-        public Integer call() throws IOException {
-            common.session(spec.commandLine().getErr()).lsmod(spec.commandLine().getOut());
+        int run(Session s, PrintWriter out, PrintWriter err) {
+            s.lsmod(out);
             return 0;
         }
     }
 
     @Command(name = "modprobe", description = "Insert modules from --tree with their dependencies first.")
-    static final class Modprobe implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Mixin
-        Common common;
-
+    static final class Modprobe extends Tool {
         @Parameters(paramLabel = "NAME", arity = "1..*")
         List<String> names;
 
         @Override
-        public Integer call() throws IOException {
-            PrintWriter err = spec.commandLine().getErr();
-            Session s = common.session(err);
+        int run(Session s, PrintWriter out, PrintWriter err) throws IOException {
             for (String n : names) {
                 if (!s.modprobe(n, err)) {
                     return 1;
                 }
             }
-            s.lsmod(spec.commandLine().getOut());
+            s.lsmod(out);
             return 0;
         }
     }

@@ -2,7 +2,12 @@ package org.modload.loader.spi;
 
 import java.util.OptionalLong;
 
+import org.modload.loader.diag.ArchitectureException;
+import org.modload.loader.diag.Location;
 import org.modload.loader.diag.RelocationException;
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.Machine;
+import org.modload.loader.elf.RelocationSection;
 import org.modload.loader.reloc.Bits;
 import org.modload.loader.reloc.Field;
 import org.modload.loader.reloc.RelocationType;
@@ -67,5 +72,23 @@ public final class Fixups {
         return RelocationException.of(site.location(), RelocationException.Reason.BAD_TARGET, type.name(),
                 site.symbolName(), OptionalLong.of(existing),
                 "invalid relocation target, existing value is nonzero (0x" + Long.toHexString(existing) + ")");
+    }
+
+    /**
+     * For RELA-only architectures' {@link Architecture#checkObject}: refuses the first SHT_REL
+     * section whose target is loaded, as Linux's apply_relocate() does.
+     *
+     * @param arch the short name for the message ({@code x86_64})
+     * @param linux what Linux says, quoted in the message; {@code %d} stands for the section index
+     * @throws ArchitectureException located at the REL section
+     */
+    public static void refuseRelSections(ElfFile obj, Machine machine, String arch, String linux) {
+        for (RelocationSection rs : obj.relocationSections()) {
+            if (!rs.isRela() && rs.target().isAllocated()) {
+                throw new ArchitectureException(Location.ofSection(obj.name(), rs.section().index(),
+                        rs.section().name()), machine.specName(), "SHT_REL relocation sections are not supported on "
+                        + arch + " (Linux: \"" + linux.replace("%d", Integer.toString(rs.section().index())) + "\")");
+            }
+        }
     }
 }
