@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.modload.loader.reloc.Field;
 import org.modload.loader.reloc.Overflow;
+import org.modload.loader.reloc.RelocationTable;
 import org.modload.loader.reloc.RelocationType;
 
 /**
@@ -89,11 +90,11 @@ enum I386Relocation implements RelocationType {
     }
 
     static Optional<I386Relocation> of(int number) {
-        for (I386Relocation r : values()) {
-            if (r.number == number) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
+        return Table.BY_NUMBER.find(number);
+    }
+
+    /** Holder: an enum's static fields are initialized after its constants. */
+    private static final class Table {
+        static final RelocationTable<I386Relocation> BY_NUMBER = RelocationTable.of(values());
     }
 }

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.modload.loader.reloc.Field;
 import org.modload.loader.reloc.Overflow;
+import org.modload.loader.reloc.RelocationTable;
 import org.modload.loader.reloc.RelocationType;
 
 /**
@@ -87,11 +88,11 @@ enum X86_64Relocation implements RelocationType {
     }
 
     static Optional<X86_64Relocation> of(int number) {
-        for (X86_64Relocation r : values()) {
-            if (r.number == number) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
+        return Table.BY_NUMBER.find(number);
+    }
+
+    /** Holder: an enum's static fields are initialized after its constants. */
+    private static final class Table {
+        static final RelocationTable<X86_64Relocation> BY_NUMBER = RelocationTable.of(values());
     }
 }
