@@ -45,7 +45,7 @@ public final class TreeLoader {
         for (Path p : modules) {
             String file = p.getFileName().toString();
             try {
-                ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(p));
+                ByteBuffer bytes = map(p);
                 ElfFile obj = ElfFile.parse(file, ModuleReader.withoutSignature(file, bytes));
                 ModuleFacts facts = ModuleReader.facts(file, obj, ModuleReader.isSigned(bytes));
                 byName.put(facts.name(), p);
@@ -69,7 +69,7 @@ public final class TreeLoader {
                 continue; // a dependency not in the tree: its users fail on their unknown symbols
             }
             try {
-                kernel.load(p.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(p)), options);
+                kernel.load(p.getFileName().toString(), map(p), options);
                 loaded++;
             } catch (KernelException e) {
                 failed.put(name, new Failure(name, e.errno(), e.getMessage()));
@@ -87,6 +87,17 @@ public final class TreeLoader {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
         ElfFile obj = ElfFile.parse(name, ModuleReader.withoutSignature(name, bytes));
         return ModuleReader.facts(name, obj, ModuleReader.isSigned(bytes)).depends();
+    }
+
+    /**
+     * The file, memory-mapped: a tree is read twice (facts, then the load) and the kernel keeps
+     * only the sections it copies, so mapping spares the heap a copy of every file.
+     */
+    private static ByteBuffer map(Path p) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+                java.nio.file.StandardOpenOption.READ)) {
+            return ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
     }
 
     private static void visit(String name, Map<String, List<String>> depends, Set<String> seen, List<String> order) {
