@@ -64,11 +64,42 @@ final class Layouter {
         return tables.tables().stream().anyMatch(t -> t.name().equals(s.name()));
     }
 
+    /** Larger than any module's image; a section (or all of them) beyond it is refused before any arithmetic. */
+    static final long MAX_IMAGE = 1L << 30;
+    /** Larger than any alignment a module asks for (page-aligned data is the most seen). */
+    static final long MAX_ALIGNMENT = 1L << 20;
+
+    /**
+     * Refuses sizes and alignments no module image has, so that the layout's sums cannot wrap:
+     * SHT_NOBITS sizes are not bounded by the file, and sh_addralign is any 64-bit value.
+     */
+    private void checkSizes() {
+        long total = 0;
+        for (Section s : obj.sections()) {
+            if (!s.isAllocated()) {
+                continue;
+            }
+            long size = s.size();
+            long alignment = s.header().addralign();
+            if (size < 0 || size > MAX_IMAGE || alignment < 0 || alignment > MAX_ALIGNMENT) {
+                throw new LayoutException(Location.ofSection(obj.name(), s.index(), s.name()), String.format(
+                        "sh_size 0x%x / sh_addralign 0x%x exceed what a module can load (size at most 0x%x, "
+                                + "alignment at most 0x%x)", size, alignment, MAX_IMAGE, MAX_ALIGNMENT));
+            }
+            total += size + alignment;
+            if (total > MAX_IMAGE) {
+                throw new LayoutException(Location.ofFile(obj.name()), String.format(
+                        "allocated sections total more than 0x%x bytes, more than a module can load", MAX_IMAGE));
+            }
+        }
+    }
+
     static boolean isInit(String name) {
         return name.startsWith(".init");
     }
 
     LoadPlan plan(LayoutPolicy policy) {
+        checkSizes();
         if (policy instanceof LayoutPolicy.Explicit e) {
             return explicit(e);
         }
