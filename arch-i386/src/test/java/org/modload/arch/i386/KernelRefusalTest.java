@@ -1,20 +1,15 @@
 package org.modload.arch.i386;
 
-import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.modload.loader.diag.Location;
 import org.modload.loader.diag.RelocationException;
-import org.modload.loader.diag.RelocationException.Reason;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
@@ -57,17 +52,7 @@ class KernelRefusalTest {
         ElfFile obj = RelocationFixtures.parse(Fixture.copy(fixture, work));
         RelocationException e = assertThrows(RelocationException.class,
                 () -> new LinkEngine(ARCH).link(obj, Profile.KERNEL, LINUX, SYMBOLS));
-        int index = obj.section(section).orElseThrow().index();
-        assertAll(
-                () -> assertEquals(Reason.UNSUPPORTED_TYPE, e.reason()),
-                () -> assertEquals(type, e.type()),
-                () -> assertEquals(symbol, e.symbol()),
-                () -> assertEquals(OptionalLong.empty(), e.value()),
-                () -> assertEquals(OptionalLong.empty(), e.min()),
-                () -> assertEquals(OptionalLong.empty(), e.max()),
-                () -> assertEquals(new Location(fixture, OptionalInt.of(index), section,
-                        OptionalLong.of(Long.decode(offset))), e.location()),
-                () -> assertEquals(message, e.getMessage()));
+        RelocationFixtures.assertUnsupported(e, obj, section, Long.decode(offset), type, symbol, message);
     }
 
     /**

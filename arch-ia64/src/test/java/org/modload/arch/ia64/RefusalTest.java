@@ -23,6 +23,7 @@ import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.SymbolResolver;
 import org.modload.loader.spi.Profile;
+import org.modload.loader.testing.RelocationFixtures;
 
 /**
  * What KERNEL refuses, as Linux's {@code do_reloc()} refuses it: one object of
@@ -69,15 +70,7 @@ class RefusalTest {
     void typesLinuxDoesNotApplyAreRefused(String fixture, String section, String offset, String type, String symbol,
             String message) {
         RelocationException e = refusal(RelocationException.class, fixture, Profile.KERNEL);
-        assertAll(
-                () -> assertEquals(Reason.UNSUPPORTED_TYPE, e.reason()),
-                () -> assertEquals(type, e.type()),
-                () -> assertEquals(symbol, e.symbol()),
-                () -> assertEquals(OptionalLong.empty(), e.value()),
-                () -> assertEquals(OptionalLong.empty(), e.min()),
-                () -> assertEquals(OptionalLong.empty(), e.max()),
-                () -> assertEquals(at(fixture, section, Long.decode(offset)), e.location()),
-                () -> assertEquals(message, e.getMessage()));
+        RelocationFixtures.assertUnsupported(e, obj, section, Long.decode(offset), type, symbol, message);
     }
 
     @Test

@@ -97,15 +97,7 @@ class KernelRefusalTest {
     void typeLinuxDoesNotApplyIsRefused(String fixture, String section, String offset, String type, String symbol,
             String message) {
         RelocationException e = refusal(fixture, Profile.KERNEL);
-        assertAll(
-                () -> assertEquals(Reason.UNSUPPORTED_TYPE, e.reason()),
-                () -> assertEquals(type, e.type()),
-                () -> assertEquals(symbol, e.symbol()),
-                () -> assertEquals(OptionalLong.empty(), e.value()),
-                () -> assertEquals(OptionalLong.empty(), e.min()),
-                () -> assertEquals(OptionalLong.empty(), e.max()),
-                () -> assertLocation(fixture, section, Long.decode(offset), e),
-                () -> assertEquals(message, e.getMessage()));
+        RelocationFixtures.assertUnsupported(e, obj, section, Long.decode(offset), type, symbol, message);
     }
 
     /** Linux's x86_64 loader applies only SHT_RELA ("REL relocation unsupported"): the whole section is refused. */

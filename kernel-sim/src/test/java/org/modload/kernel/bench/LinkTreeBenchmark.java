@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.modload.kernel.SyntheticSymbols;
+import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
@@ -43,9 +44,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link SyntheticSymbols}. {@code linkTree} is the whole job from bytes in memory (parse, plan,
  * resolve, relocate); {@code relocateTree} is the relocation pass alone (plans and symbol
  * values made in setup), whose time divided into the printed relocation count is the
- * relocation rate. Peer in the same run: {@code gnuLdTree}, GNU ld linking every module at the
- * same addresses (the differential oracle's ld command; the objcopy copies and scripts are
- * made in setup), one process per module as a build would run it.
+ * relocation rate. Peers in the same run, one process per module as a build would run them:
+ * {@code gnuLdTree}, GNU ld linking every module at the same addresses (the differential
+ * oracle's ld command; the objcopy copies and scripts are made in setup), and
+ * {@code rtdyldTree}, LLVM's RuntimeDyld ({@code llvm-rtdyld --verify}, Debian's llvm package)
+ * loading and relocating every module in its own process with every undefined symbol given
+ * ({@code --dummy-extern}) at the same address. {@code -Dmodload.bench.ld=false} skips both.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -62,6 +66,7 @@ public class LinkTreeBenchmark {
     private final List<LinkEngine> engines = new ArrayList<>();
     private final List<SyntheticSymbols> resolvers = new ArrayList<>();
     private final List<LdDifferential.LdJob> ldJobs = new ArrayList<>();
+    private final List<List<String>> rtdyldJobs = new ArrayList<>();
     private Path scratch;
 
     @Setup(Level.Trial)
@@ -103,6 +108,13 @@ public class LinkTreeBenchmark {
                 values.imported().forEach((n, d) -> defs.put(n, d.address()));
                 Path work = Files.createDirectories(scratch.resolve(Integer.toString(ldJobs.size())));
                 ldJobs.add(LdDifferential.forMachine(arch.machine()).prepare(p, obj, layout, defs, work));
+                List<String> rt = new ArrayList<>(List.of("llvm-rtdyld", "--verify",
+                        "--triple=" + (arch.elfClass().equals(ElfClass.ELFCLASS64) ? "x86_64" : "i686") + "-linux-gnu",
+                        String.format("--target-addr-start=0x%x", plan.coreBase()),
+                        String.format("--target-addr-end=0x%x", plan.coreBase() + 0x10000000L)));
+                defs.forEach((n, a) -> rt.add(String.format("--dummy-extern=%s=0x%x", n, a)));
+                rt.add(p.toString());
+                rtdyldJobs.add(rt);
             }
         }
         long bytes = loaded.stream().mapToLong(ByteBuffer::remaining).sum();
@@ -136,6 +148,25 @@ public class LinkTreeBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 3)
+    public void rtdyldTree(Blackhole bh) throws IOException, InterruptedException {
+        if (rtdyldJobs.isEmpty()) {
+            throw new IllegalStateException("run with -Dmodload.bench.ld=true (the default) for the llvm-rtdyld peer");
+        }
+        for (List<String> job : rtdyldJobs) {
+            Process proc = new ProcessBuilder(job).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (proc.waitFor() != 0) {
+                throw new IllegalStateException("llvm-rtdyld failed: " + job.get(job.size() - 1));
+            }
+            bh.consume(proc);
+        }
+    }
+
+    @Benchmark
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 3)
     public void gnuLdTree(Blackhole bh) {
         if (ldJobs.isEmpty()) {
             throw new IllegalStateException("run with -Dmodload.bench.ld=true (the default) for the ld peer");

@@ -1,5 +1,6 @@
 package org.modload.loader.testing;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -14,7 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
+import org.modload.loader.diag.Location;
+import org.modload.loader.diag.RelocationException;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Relocation;
 import org.modload.loader.elf.RelocationSection;
@@ -88,5 +93,25 @@ public final class RelocationFixtures {
         Map<String, Long> layout = new LinkedHashMap<>();
         plan.placed().forEach(p -> layout.put(p.name(), p.address()));
         return layout;
+    }
+
+    /**
+     * Asserts every field of a refusal of an unsupported type: reason UNSUPPORTED_TYPE, the type
+     * and symbol named, no value or range, located at {@code section+offset} of {@code obj}, and
+     * the exact message.
+     */
+    public static void assertUnsupported(RelocationException e, ElfFile obj, String section, long offset, String type,
+            String symbol, String message) {
+        int index = obj.section(section).orElseThrow().index();
+        assertAll(
+                () -> assertEquals(RelocationException.Reason.UNSUPPORTED_TYPE, e.reason()),
+                () -> assertEquals(type, e.type()),
+                () -> assertEquals(symbol, e.symbol()),
+                () -> assertEquals(OptionalLong.empty(), e.value()),
+                () -> assertEquals(OptionalLong.empty(), e.min()),
+                () -> assertEquals(OptionalLong.empty(), e.max()),
+                () -> assertEquals(new Location(obj.name(), OptionalInt.of(index), section, OptionalLong.of(offset)),
+                        e.location()),
+                () -> assertEquals(message, e.getMessage()));
     }
 }
