@@ -42,7 +42,24 @@ public final class Kernel {
             m.putIfAbsent(s.name(), s);
         }
         this.kernelExports = Map.copyOf(m);
-        this.area = new ModuleArea(arch.moduleAreaBase(), config.moduleAreaSize(), arch.pageSize());
+        this.area = moduleArea(config, arch);
+    }
+
+    /** The top of x86_32's vmalloc area, where modules live: the fixmap starts above it. */
+    private static final long VMALLOC_END_32 = 0xff800000L;
+    /** The most vmalloc space a 32-bit kernel gives (booted with {@code vmalloc=504M}). */
+    private static final long VMALLOC_MAX_32 = 0x1f800000L;
+
+    /**
+     * 64-bit: from the architecture's module area base. 32-bit: modules share the vmalloc area,
+     * which ends below the fixmap, so the area is placed to end there and never to pass 4 GiB.
+     */
+    private static ModuleArea moduleArea(KernelConfig config, Architecture arch) {
+        if (arch.elfClass().equals(org.modload.loader.elf.ElfClass.ELFCLASS32)) {
+            long size = Math.min(config.moduleAreaSize(), VMALLOC_MAX_32);
+            return new ModuleArea(VMALLOC_END_32 - size, size, arch.pageSize());
+        }
+        return new ModuleArea(arch.moduleAreaBase(), config.moduleAreaSize(), arch.pageSize());
     }
 
     /** Boots a kernel with the installed architecture for {@code config.machine()}. */

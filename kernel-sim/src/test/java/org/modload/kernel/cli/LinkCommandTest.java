@@ -186,6 +186,17 @@ class LinkCommandTest {
         assertTrue(lines.size() >= 1);
     }
 
+    @Test
+    void a32BitImageBeyond4GiBIsRefused(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "i386", "hello");
+        Path symbols = symbolsFile(dir, parse(object), 0xc1200000L, false);
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--base", "0xffffe000",
+                "--out", dir.resolve("o").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("hello.ko: '") && r.err().endsWith("does not fit in a 32-bit address space\n"),
+                r.err());
+    }
+
     /** The ia64 kernel functions chardev calls, as descriptors {desc, ip, gp}; jiffies is data. */
     private static final String IA64_SYMBOLS = """
             printk\t0xa000000100c00000\t0xa000000100100000\t0xa000000101000000

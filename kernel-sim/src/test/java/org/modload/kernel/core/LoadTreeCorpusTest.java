@@ -41,6 +41,10 @@ class LoadTreeCorpusTest {
         System.out.printf("load-tree: %s loaded %d of %d modules in %.1f s, %d symbol CRCs checked, %d bytes of module"
                 + " memory%n", flavour, r.loaded(), r.total(), (System.nanoTime() - start) / 1e9, kernel.crcChecks(),
                 kernel.memoryInUse());
+        for (org.modload.kernel.Module m : kernel.modules()) {
+            assertEquals(true, kernel.addressBits() == 64 || m.coreBase() + m.size() <= 1L << 32,
+                    m.name() + " placed beyond the 32-bit address space");
+        }
         long versioned = 0;
         for (Path p : modules) {
             versioned += versionEntries(p);

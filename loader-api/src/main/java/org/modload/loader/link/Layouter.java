@@ -100,10 +100,24 @@ final class Layouter {
 
     LoadPlan plan(LayoutPolicy policy) {
         checkSizes();
-        if (policy instanceof LayoutPolicy.Explicit e) {
-            return explicit(e);
+        LoadPlan plan = policy instanceof LayoutPolicy.Explicit e ? explicit(e)
+                : linux(((LayoutPolicy.Linux) policy).base(), Map.of());
+        checkAddressSpace(plan);
+        return plan;
+    }
+
+    /** A 32-bit object's image must lie below 4 GiB: its relocations would silently wrap otherwise. */
+    private void checkAddressSpace(LoadPlan plan) {
+        if (!obj.elfClass().equals(org.modload.loader.elf.ElfClass.ELFCLASS32)) {
+            return;
         }
-        return linux(((LayoutPolicy.Linux) policy).base(), Map.of());
+        for (PlacedSection p : plan.placed()) {
+            if (Long.compareUnsigned(p.address() + p.size(), 1L << 32) > 0) {
+                throw new LayoutException(Location.ofFile(obj.name()), String.format(
+                        "'%s' at 0x%x (size 0x%x) does not fit in a 32-bit address space", p.name(), p.address(),
+                        p.size()));
+            }
+        }
     }
 
     private LoadPlan explicit(LayoutPolicy.Explicit e) {
