@@ -59,7 +59,10 @@ public final class Kernel {
             long size = Math.min(config.moduleAreaSize(), VMALLOC_MAX_32);
             return new ModuleArea(VMALLOC_END_32 - size, size, arch.pageSize());
         }
-        return new ModuleArea(arch.moduleAreaBase(), config.moduleAreaSize(), arch.pageSize());
+        // Never up to the top of the address space: x86_64's module area ends at 0xffffffffff000000.
+        long room = -arch.moduleAreaBase() - 0x1000000L;
+        long size = Long.compareUnsigned(room, config.moduleAreaSize()) < 0 ? room : config.moduleAreaSize();
+        return new ModuleArea(arch.moduleAreaBase(), size, arch.pageSize());
     }
 
     /** Boots a kernel with the installed architecture for {@code config.machine()}. */
