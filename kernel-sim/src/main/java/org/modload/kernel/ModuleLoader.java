@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import org.modload.kernel.modinfo.MalformedModuleException;
 import org.modload.loader.diag.LoaderException;
 import org.modload.loader.diag.UnresolvedSymbolException;
 import org.modload.loader.elf.ElfFile;
@@ -338,13 +339,13 @@ final class ModuleLoader {
         }
     }
 
-    /** ELF and relocation refusals are ENOEXEC, as the kernel answers them. */
+    /** ELF, .modinfo and relocation refusals are ENOEXEC, as the kernel answers them. */
     private KernelException translate(RuntimeException e) {
         if (e instanceof KernelException k) {
             return k;
         }
-        if (e instanceof LoaderException l) {
-            return new KernelException(Errno.ENOEXEC, phase, file, l.getMessage(), l);
+        if (e instanceof LoaderException || e instanceof MalformedModuleException) {
+            return new KernelException(Errno.ENOEXEC, phase, file, e.getMessage(), e);
         }
         throw e;
     }

@@ -2,38 +2,34 @@ package org.modload.kernel;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
-import org.modload.loader.elf.ElfClass;
+import org.modload.kernel.modinfo.ModuleInfo;
+import org.modload.kernel.modinfo.ModuleSignature;
+import org.modload.kernel.modinfo.ModuleVersions;
 import org.modload.loader.elf.ElfFile;
-import org.modload.loader.elf.Section;
-import org.modload.loader.elf.SectionType;
 import org.modload.loader.elf.Symbol;
 
 /**
  * Reads what the loader needs before layout: the appended signature's extent (stripped before
- * the ELF checks, as module_sig_check does), {@code .modinfo} and {@code __versions}.
+ * the ELF checks, as module_sig_check does), {@code .modinfo} ({@link ModuleInfo}) and
+ * {@code __versions} ({@link ModuleVersions}).
  */
 final class ModuleReader {
-    static final byte[] SIGNATURE_MAGIC = "~Module signature appended~\n".getBytes(StandardCharsets.US_ASCII);
-    /** sizeof(struct module_signature). */
-    private static final int SIGNATURE_INFO = 12;
 
     private ModuleReader() {
     }
 
-    /** The module bytes without an appended signature; the same buffer when unsigned. */
+    /**
+     * The module bytes without an appended signature; the same buffer when unsigned. Only the
+     * trailer's extent is read here: its PKCS#7 message is decoded by {@link ModuleSignature}.
+     */
     static ByteBuffer withoutSignature(String file, ByteBuffer bytes) {
         int n = bytes.remaining();
-        if (!endsWith(bytes, SIGNATURE_MAGIC)) {
+        if (!isSigned(bytes)) {
             return bytes;
         }
-        int info = n - SIGNATURE_MAGIC.length - SIGNATURE_INFO;
+        int info = n - ModuleSignature.MAGIC.length() - ModuleSignature.INFO_SIZE;
         if (info < 0) {
             throw new KernelException(Errno.ENOEXEC, LoadPhase.SIGNATURE, file,
                     file + ": signature marker without room for its module_signature header");
@@ -49,35 +45,20 @@ final class ModuleReader {
     }
 
     static boolean isSigned(ByteBuffer bytes) {
-        return endsWith(bytes, SIGNATURE_MAGIC);
+        return ModuleSignature.isSigned(bytes);
     }
 
-    private static boolean endsWith(ByteBuffer b, byte[] suffix) {
-        int n = b.remaining();
-        if (n < suffix.length) {
-            return false;
-        }
-        int at = b.position() + n - suffix.length;
-        for (int i = 0; i < suffix.length; i++) {
-            if (b.get(at + i) != suffix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The facts of a parsed module. */
+    /**
+     * The facts of a parsed module.
+     *
+     * @throws org.modload.kernel.modinfo.MalformedModuleException if .modinfo's last entry is not
+     *     NUL-terminated
+     */
     static ModuleFacts facts(String file, ElfFile obj, boolean signed) {
-        Map<String, List<String>> info = modinfo(obj);
-        String name = first(info, "name").orElseGet(() -> stripKo(file));
-        String license = first(info, "license").orElse("");
-        List<String> depends = new ArrayList<>();
-        for (String d : first(info, "depends").orElse("").split(",")) {
-            if (!d.isEmpty()) {
-                depends.add(d.replace('-', '_')); // file names in depends, module names use '_'
-
-            }
-        }
+        ModuleInfo info = ModuleInfo.read(obj).orElse(new ModuleInfo(List.of()));
+        String name = info.name().filter(n -> !n.isEmpty()).orElseGet(() -> stripKo(file));
+        // depends names module files; module names use '_' where file names may use '-'.
+        List<String> depends = info.depends().stream().map(d -> d.replace('-', '_')).toList();
         boolean hasInit = false;
         boolean hasExit = false;
         for (Symbol s : obj.symbols()) {
@@ -87,66 +68,12 @@ final class ModuleReader {
                 hasExit = true;
             }
         }
-        return new ModuleFacts(name, license, first(info, "vermagic"), depends,
-                info.getOrDefault("import_ns", List.of()), versions(obj), hasInit, hasExit, signed,
-                info.containsKey("intree"));
-    }
-
-    private static Optional<String> first(Map<String, List<String>> info, String key) {
-        List<String> v = info.get(key);
-        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+        return new ModuleFacts(name, info.license().orElse(""), info.vermagic(), depends, info.importNamespaces(),
+                ModuleVersions.read(obj).crcs(), hasInit, hasExit, signed, info.value("intree").isPresent());
     }
 
     static String stripKo(String file) {
         String base = file.substring(file.lastIndexOf('/') + 1);
         return base.endsWith(".ko") ? base.substring(0, base.length() - 3) : base;
-    }
-
-    /** {@code .modinfo}'s NUL-separated {@code key=value} strings. */
-    private static Map<String, List<String>> modinfo(ElfFile obj) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        Optional<Section> s = obj.section(".modinfo");
-        if (s.isEmpty() || s.get().type().equals(SectionType.SHT_NOBITS)) {
-            return out;
-        }
-        ByteBuffer b = s.get().bytes();
-        int start = 0;
-        for (int i = 0; i <= b.remaining(); i++) {
-            if (i == b.remaining() || b.get(i) == 0) {
-                if (i > start) {
-                    byte[] raw = new byte[i - start];
-                    b.get(start, raw);
-                    String entry = new String(raw, StandardCharsets.UTF_8);
-                    int eq = entry.indexOf('=');
-                    if (eq > 0) {
-                        out.computeIfAbsent(entry.substring(0, eq), k -> new ArrayList<>()).add(entry.substring(eq + 1));
-                    }
-                }
-                start = i + 1;
-            }
-        }
-        return out;
-    }
-
-    /** {@code __versions}: {@code struct modversion_info { unsigned long crc; char name[64 - sizeof(long)]; }}. */
-    private static Map<String, Long> versions(ElfFile obj) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        Optional<Section> s = obj.section("__versions");
-        if (s.isEmpty() || s.get().type().equals(SectionType.SHT_NOBITS)) {
-            return out;
-        }
-        int word = obj.elfClass().equals(ElfClass.ELFCLASS64) ? 8 : 4;
-        ByteBuffer b = s.get().bytes().order(obj.data().order());
-        for (int at = 0; at + 64 <= b.remaining(); at += 64) {
-            long crc = word == 8 ? b.getLong(at) : b.getInt(at) & 0xffffffffL;
-            int end = at + word;
-            while (end < at + 64 && b.get(end) != 0) {
-                end++;
-            }
-            byte[] raw = new byte[end - at - word];
-            b.get(at + word, raw);
-            out.putIfAbsent(new String(raw, StandardCharsets.UTF_8), crc & 0xffffffffL);
-        }
-        return out;
     }
 }

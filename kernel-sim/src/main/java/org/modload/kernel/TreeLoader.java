@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.modload.kernel.modinfo.MalformedModuleException;
 import org.modload.loader.diag.LoaderException;
 import org.modload.loader.elf.ElfFile;
 
@@ -50,7 +51,7 @@ public final class TreeLoader {
                 ModuleFacts facts = ModuleReader.facts(file, obj, ModuleReader.isSigned(bytes));
                 byName.put(facts.name(), p);
                 depends.put(facts.name(), facts.depends());
-            } catch (LoaderException | KernelException e) {
+            } catch (LoaderException | KernelException | MalformedModuleException e) {
                 failures.add(new Failure(ModuleReader.stripKo(file), Errno.ENOEXEC, e.getMessage()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

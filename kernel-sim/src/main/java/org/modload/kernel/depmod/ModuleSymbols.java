@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.modload.loader.elf.ElfClass;
+import org.modload.kernel.modinfo.ModuleVersions;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionType;
@@ -29,8 +29,6 @@ import org.modload.loader.elf.SymbolBinding;
 public record ModuleSymbols(List<String> exports, List<ImportedSymbol> imports) {
 
     private static final String CRC_PREFIX = "__crc_";
-    /** sizeof(struct modversion_info) on every architecture: an unsigned long CRC and the name. */
-    private static final int MODVERSION_SIZE = 64;
 
     public ModuleSymbols {
         exports = List.copyOf(exports);
@@ -111,23 +109,10 @@ public record ModuleSymbols(List<String> exports, List<ImportedSymbol> imports) 
         return out;
     }
 
-    /** The names of the {@code __versions} entries, or none if the section is absent or ragged. */
+    /** The names of the {@code __versions} entries, or none if the section is absent or ragged (as kmod). */
     private static List<String> versionNames(ElfFile module) {
-        byte[] bytes = contents(module.section("__versions"));
-        if (bytes.length % MODVERSION_SIZE != 0) {
-            return List.of();
-        }
-        int crcSize = module.elfClass() == ElfClass.ELFCLASS32 ? 4 : 8;
-        List<String> names = new ArrayList<>();
-        for (int off = 0; off < bytes.length; off += MODVERSION_SIZE) {
-            int from = off + crcSize;
-            int end = from;
-            while (end < bytes.length && bytes[end] != 0) {
-                end++;
-            }
-            names.add(new String(bytes, from, end - from, StandardCharsets.UTF_8));
-        }
-        return names;
+        ModuleVersions v = ModuleVersions.read(module);
+        return v.ragged() ? List.of() : v.names();
     }
 
     private static byte[] contents(Optional<Section> section) {
