@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -256,12 +255,6 @@ final class ModuleLoader {
     /** simplify_symbols(): kernel and formed modules; GPL-only and namespace rules; weak undefined may stay 0. */
     private ResolvedSymbols resolve(LinkEngine engine, ElfFile obj, LoadPlan plan, ModuleFacts facts,
             List<KernelSymbol> used) {
-        Map<String, Symbol> undefined = new LinkedHashMap<>();
-        for (Symbol s : obj.symbols()) {
-            if (s.isUndefined() && !s.name().isEmpty()) {
-                undefined.putIfAbsent(s.name(), s);
-            }
-        }
         try {
             return engine.resolve(obj, plan, name -> {
                 Optional<KernelSymbol> k = kernel.findFormed(name);
@@ -280,8 +273,9 @@ final class ModuleLoader {
                 return Optional.of(new SymbolDefinition(s.address(), s.descriptor()));
             });
         } catch (UnresolvedSymbolException e) {
-            Symbol s = undefined.get(e.symbol());
-            boolean weak = s != null && s.bind().equals(SymbolBinding.STB_WEAK);
+            // Only a failed load looks the symbol up again, for its binding.
+            boolean weak = obj.symbols().stream().filter(s -> s.isUndefined() && s.name().equals(e.symbol()))
+                    .findFirst().map(s -> s.bind().equals(SymbolBinding.STB_WEAK)).orElse(false);
             Optional<KernelSymbol> k = kernel.findFormed(e.symbol());
             String why = k.isPresent() && k.get().gplOnly() && !weak
                     ? " (GPL-only symbol; module license '" + facts.license() + "')" : "";
