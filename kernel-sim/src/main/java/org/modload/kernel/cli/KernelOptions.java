@@ -2,26 +2,17 @@ package org.modload.kernel.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import org.modload.kernel.Kernel;
 import org.modload.kernel.KernelBoot;
 import org.modload.kernel.KernelConfig;
-import org.modload.kernel.KernelSymbol;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.SyntheticSymbols;
-import org.modload.kernel.image.KernelExport;
 import org.modload.kernel.image.KernelImage;
 import org.modload.kernel.symvers.ModuleSymvers;
-import org.modload.kernel.symvers.SymversEntry;
 import org.modload.loader.elf.Machine;
-import org.modload.loader.link.SymbolDefinition;
-import org.modload.loader.spi.Architecture;
-import org.modload.loader.spi.Architectures;
 
 import picocli.CommandLine.Option;
 
@@ -62,35 +53,17 @@ final class KernelOptions {
             return Kernel.boot(KernelConfig.builtin(machine(arch)));
         }
         if (symvers == null && image != null && systemMap == null) {
-            return Kernel.boot(KernelBoot.fromImage(image, release(image)));
+            return Kernel.boot(KernelBoot.fromImage(image, KernelBoot.release(image)));
         }
         if (symvers == null) {
             throw new IllegalArgumentException("--system-map needs --symvers (the map has no CRCs or export flags)");
         }
-        Machine machine = image != null ? image.machine() : machine(arch);
-        Architecture a = Architectures.installed().require(machine, "kernel");
-        Map<String, SymbolDefinition> map = systemMap == null ? Map.of() : AddressFiles.symbols(systemMap);
-        SyntheticSymbols synthetic = SyntheticSymbols.forArchitecture(a);
-        List<KernelSymbol> exports = new ArrayList<>();
-        for (SymversEntry e : ModuleSymvers.read(symvers).kernelExports()) {
-            long address;
-            if (map.containsKey(e.name())) {
-                address = map.get(e.name()).address();
-            } else if (image != null && image.export(e.name()).isPresent()) {
-                address = image.export(e.name()).map(KernelExport::address).orElseThrow();
-            } else {
-                address = synthetic.address(e.name());
-            }
-            exports.add(new KernelSymbol(e.name(), address, OptionalLong.of(e.crc() & 0xffffffffL), e.gplOnly(),
-                    e.namespace(), KernelSymbol.VMLINUX));
+        Map<String, Long> map = new HashMap<>();
+        if (systemMap != null) {
+            AddressFiles.symbols(systemMap).forEach((n, d) -> map.put(n, d.address()));
         }
-        return Kernel.boot(new KernelConfig(machine, image != null ? release(image) : "unknown",
-                image != null ? image.vermagic() : Optional.empty(),
-                image != null ? image.structModuleSize() : OptionalLong.empty(), true, exports, 1L << 30));
-    }
-
-    private static String release(KernelImage image) {
-        return image.vermagic().map(v -> v.split(" ", 2)[0]).orElse(image.name());
+        return Kernel.boot(KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map,
+                image != null ? image.machine() : machine(arch)));
     }
 
     private static Machine machine(String arch) {
