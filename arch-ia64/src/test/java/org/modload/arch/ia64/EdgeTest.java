@@ -9,16 +9,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.modload.loader.diag.Location;
 import org.modload.loader.diag.RelocationException;
-import org.modload.loader.diag.RelocationException.Reason;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
 import org.modload.loader.link.LayoutPolicy;
@@ -29,6 +25,7 @@ import org.modload.loader.link.SymbolDefinition;
 import org.modload.loader.spi.Placement;
 import org.modload.loader.spi.Profile;
 import org.modload.loader.testing.LdDifferential;
+import org.modload.loader.testing.RelocationFixtures;
 
 /**
  * Range edges of ia64-edges.o: GPREL22 and IMM22 exactly on both edges of the 22-bit field and
@@ -110,18 +107,9 @@ class EdgeTest {
         RelocationException e = assertThrows(RelocationException.class,
                 () -> new LinkEngine(ARCH).link(obj, Profile.KERNEL, policy, Fixtures.resolver(defs)));
         int text = obj.section(".text").orElseThrow().index();
-        assertAll(
-                () -> assertEquals(Reason.OUT_OF_RANGE, e.reason()),
-                () -> assertEquals(type, e.type()),
-                () -> assertEquals(symbol, e.symbol()),
-                () -> assertEquals(OptionalLong.of(value), e.value()),
-                () -> assertEquals(OptionalLong.of(min), e.min()),
-                () -> assertEquals(OptionalLong.of(max), e.max()),
-                () -> assertEquals(new Location("ia64-edges.o", OptionalInt.of(text), ".text",
-                        OptionalLong.of(Long.decode(offset))), e.location()),
-                () -> assertEquals("ia64-edges.o:(.text+" + offset + "): relocation " + type + " out of range: "
-                        + value + " is not in [" + min + ", " + max + "]; references '" + symbol + "'",
-                        e.getMessage()));
+        RelocationFixtures.assertOutOfRange(e, obj, ".text", Long.decode(offset), type, symbol, value, min, max,
+                "ia64-edges.o:(.text+" + offset + "): relocation " + type + " out of range: " + value + " is not in ["
+                        + min + ", " + max + "]; references '" + symbol + "'");
 
         // GNU ld at the same addresses, with the same gp, cannot apply the same site either.
         Map<String, Long> pins = new LinkedHashMap<>();

@@ -131,16 +131,9 @@ class RefusalTest {
     void pltoff22IsOutOfImm22Range() {
         RelocationException e = refusal(RelocationException.class, "ia64-refuse-pltoff22.o", Profile.KERNEL);
         long plt = new LinkEngine(ARCH).plan(obj, Profile.KERNEL, LINUX).table(".core.plt").orElseThrow().address();
-        assertAll(
-                () -> assertEquals(Reason.OUT_OF_RANGE, e.reason()),
-                () -> assertEquals("R_IA64_PLTOFF22", e.type()),
-                () -> assertEquals("ext_f", e.symbol()),
-                () -> assertEquals(OptionalLong.of(plt), e.value()),
-                () -> assertEquals(OptionalLong.of(-(1L << 21)), e.min()),
-                () -> assertEquals(OptionalLong.of((1L << 21) - 1), e.max()),
-                () -> assertEquals(at("ia64-refuse-pltoff22.o", ".text", 0x11), e.location()),
-                () -> assertEquals("ia64-refuse-pltoff22.o:(.text+0x11): relocation R_IA64_PLTOFF22 out of range: "
-                        + plt + " is not in [-2097152, 2097151]; references 'ext_f'", e.getMessage()));
+        RelocationFixtures.assertOutOfRange(e, obj, ".text", 0x11, "R_IA64_PLTOFF22", "ext_f", plt, -(1L << 21),
+                (1L << 21) - 1, "ia64-refuse-pltoff22.o:(.text+0x11): relocation R_IA64_PLTOFF22 out of range: "
+                        + plt + " is not in [-2097152, 2097151]; references 'ext_f'");
     }
 
     /** Linux's apply_relocate(): "REL relocs in section %u unsupported", before anything is applied. */

@@ -27,6 +27,7 @@ import org.modload.loader.link.Region;
 import org.modload.loader.link.SymbolDefinition;
 import org.modload.loader.spi.Profile;
 import org.modload.loader.spi.TableRequest;
+import org.modload.loader.testing.RelocationFixtures;
 
 /**
  * GOT, descriptors, PLTs and gp: counted before layout, sized exactly after it, filled while
@@ -190,18 +191,9 @@ class TablesTest {
         RelocationException e = assertThrows(RelocationException.class, () -> new LinkEngine(ARCH).link(obj,
                 Profile.KERNEL, policy, Fixtures.resolver(Fixtures.kernel(obj))));
         long value = got - gp;
-        int text = obj.section(".text").orElseThrow().index();
-        assertAll(
-                () -> assertEquals(RelocationException.Reason.OUT_OF_RANGE, e.reason()),
-                () -> assertEquals("R_IA64_LTOFF22", e.type()),
-                () -> assertEquals("ext_a", e.symbol()),
-                () -> assertEquals(OptionalLong.of(value), e.value()),
-                () -> assertEquals(OptionalLong.of(-(1L << 21)), e.min()),
-                () -> assertEquals(OptionalLong.of((1L << 21) - 1), e.max()),
-                () -> assertEquals(new Location("ia64-tables.o", OptionalInt.of(text), ".text", OptionalLong.of(0)),
-                        e.location()),
-                () -> assertEquals("ia64-tables.o:(.text+0x0): relocation R_IA64_LTOFF22 out of range: " + value
-                        + " is not in [-2097152, 2097151]; references 'ext_a'", e.getMessage()));
+        RelocationFixtures.assertOutOfRange(e, obj, ".text", 0, "R_IA64_LTOFF22", "ext_a", value, -(1L << 21),
+                (1L << 21) - 1, "ia64-tables.o:(.text+0x0): relocation R_IA64_LTOFF22 out of range: " + value
+                        + " is not in [-2097152, 2097151]; references 'ext_a'");
     }
 
     /**

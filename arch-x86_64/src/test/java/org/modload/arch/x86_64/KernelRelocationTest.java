@@ -1,6 +1,5 @@
 package org.modload.arch.x86_64;
 
-import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.modload.loader.testing.RelocationFixtures.Site;
-import org.modload.loader.diag.Location;
 import org.modload.loader.diag.RelocationException;
-import org.modload.loader.diag.RelocationException.Reason;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
@@ -227,17 +222,8 @@ class KernelRelocationTest {
 
         RelocationException e = assertThrows(RelocationException.class,
                 () -> engine.link(obj, Profile.KERNEL, LINUX, RelocationFixtures.resolver(symbols)));
-        int index = obj.section(section).orElseThrow().index();
-        assertAll(
-                () -> assertEquals(Reason.OUT_OF_RANGE, e.reason()),
-                () -> assertEquals(type, e.type()),
-                () -> assertEquals(symbol, e.symbol()),
-                () -> assertEquals(OptionalLong.of(value), e.value()),
-                () -> assertEquals(OptionalLong.of(min), e.min()),
-                () -> assertEquals(OptionalLong.of(max), e.max()),
-                () -> assertEquals(new Location("x86_64-edges.o", OptionalInt.of(index), section,
-                        OptionalLong.of(Long.decode(offset))), e.location()),
-                () -> assertEquals(message, e.getMessage()));
+        RelocationFixtures.assertOutOfRange(e, obj, section, Long.decode(offset), type, symbol, value, min, max,
+                message);
 
         LdDifferential.LdImage ld = LdDifferential.forMachine(Machine.EM_X86_64)
                 .link(object, obj, RelocationFixtures.layout(plan), symbols, work);

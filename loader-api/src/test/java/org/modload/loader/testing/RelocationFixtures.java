@@ -114,4 +114,24 @@ public final class RelocationFixtures {
                         e.location()),
                 () -> assertEquals(message, e.getMessage()));
     }
+
+    /**
+     * Asserts every field of an out-of-range refusal: reason OUT_OF_RANGE, the type and symbol
+     * named, the value and the range, located at {@code section+offset} of {@code obj}, and the
+     * exact message.
+     */
+    public static void assertOutOfRange(RelocationException e, ElfFile obj, String section, long offset, String type,
+            String symbol, long value, long min, long max, String message) {
+        int index = obj.section(section).orElseThrow().index();
+        assertAll(
+                () -> assertEquals(RelocationException.Reason.OUT_OF_RANGE, e.reason()),
+                () -> assertEquals(type, e.type()),
+                () -> assertEquals(symbol, e.symbol()),
+                () -> assertEquals(OptionalLong.of(value), e.value()),
+                () -> assertEquals(OptionalLong.of(min), e.min()),
+                () -> assertEquals(OptionalLong.of(max), e.max()),
+                () -> assertEquals(new Location(obj.name(), OptionalInt.of(index), section, OptionalLong.of(offset)),
+                        e.location()),
+                () -> assertEquals(message, e.getMessage()));
+    }
 }
