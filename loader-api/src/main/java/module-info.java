@@ -3,8 +3,6 @@
  * link engine and the {@link org.modload.loader.spi.Architecture} SPI that plugins provide.
  */
 module org.modload.loader {
-    requires com.google.common;
-
     exports org.modload.loader.elf;
     exports org.modload.loader.diag;
     exports org.modload.loader.reloc;

@@ -1,6 +1,8 @@
 package org.modload.arch.ia64;
 
 import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -9,25 +11,31 @@ import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
 import org.modload.loader.reloc.Bits;
+import org.modload.loader.reloc.Formula;
 import org.modload.loader.reloc.RelocationType;
+import org.modload.loader.spi.Applied;
 import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.EntryKind;
+import org.modload.loader.spi.EntryNeed;
+import org.modload.loader.spi.EntryTarget;
 import org.modload.loader.spi.Fixups;
-import org.modload.loader.spi.FunctionDescriptor;
-import org.modload.loader.spi.LinkageTables;
-import org.modload.loader.spi.Placement;
+import org.modload.loader.spi.Layout;
+import org.modload.loader.spi.LinkSymbols;
+import org.modload.loader.spi.Need;
 import org.modload.loader.spi.Profile;
+import org.modload.loader.spi.Reach;
+import org.modload.loader.spi.Referent;
 import org.modload.loader.spi.RelocationSite;
-import org.modload.loader.spi.ResolvedValue;
-import org.modload.loader.spi.TablePlan;
 
 /**
- * ia64 (EM_IA_64) as Linux's {@code arch/ia64/kernel/module.c} loads it. Each type's value
- * formula ({@code r_type >> 3}) is computed apart from its target format ({@code r_type & 7},
- * overridden by the PCREL21B/21M/21F/60B types), then written into a data word or an instruction
- * slot (bundle = P &amp; ~0xf, slot = P &amp; 3). GOT entries, function descriptors (in an
- * {@code .opd} of our own) and PLT entries (one table for core, one for init) are counted before
- * layout, sized exactly once the layout is known ({@link #refineTables}) and filled while
- * relocating; {@code __gp} is placed as Linux places it.
+ * ia64 (EM_IA_64) as Linux's {@code arch/ia64/kernel/module.c} loads it. Each row names its
+ * value formula (Linux's {@code r_type >> 3}), evaluated by the core with P the bundle for
+ * instruction fields; the value is then written in the row's target format ({@code r_type & 7},
+ * overridden by the PCREL21B/21M/21F/60B types) into a data word or an instruction slot
+ * (bundle = P &amp; ~0xf, slot = P &amp; 3). The GOT, the function descriptors of an
+ * {@code .opd} of our own and the PLT entries (one table for core, one for init) are the core's
+ * tables ({@link Ia64Tables}); {@link #need} is Linux's {@code count_gots}/{@code count_fdescs}/
+ * {@code count_plts} and its {@code do_reloc} choices in one rule, exact once the layout is known.
  *
  * <p>KERNEL refuses what Linux refuses: SHT_REL sections, R_IA64_NONE and the unknown types,
  * the LTV and TLS families, COPY, the formats Linux does not write (MSB words, IMM14, 21M, 21F),
@@ -38,14 +46,13 @@ import org.modload.loader.spi.TablePlan;
  * that what it allocated was used: an LTOFF22X (and its LDXMOV) of an address outside the
  * module keeps its GOT entry even if gp happens to reach that address, so that the GOT is sized
  * before symbols are resolved; and a call needing a PLT entry reads the callee's descriptor
- * from the resolver ({@link ResolvedValue#descriptor()}), refusing the call, located, when it
- * is not given.
+ * from the resolver, refusing the call, located, when it is not given.
  */
 public final class Ia64Architecture implements Architecture {
     /** SHF_IA_64_SHORT: small data, laid out last so that gp reaches it (Linux's ARCH_SHF_SMALL). */
     static final long SHF_IA_64_SHORT = 0x10000000L;
 
-    private final PltTemplate template;
+    private final Ia64Tables tables;
 
     /** The architecture with Linux's default PLT entries, which use {@code brl}. */
     public Ia64Architecture() {
@@ -57,7 +64,7 @@ public final class Ia64Architecture implements Architecture {
      *     three-bundle entries of Linux's {@code CONFIG_ITANIUM}, for cores without it
      */
     public Ia64Architecture(boolean brl) {
-        this.template = brl ? PltTemplate.BRL : PltTemplate.NO_BRL;
+        this.tables = new Ia64Tables(brl ? PltTemplate.BRL : PltTemplate.NO_BRL);
     }
 
     @Override
@@ -103,35 +110,17 @@ public final class Ia64Architecture implements Architecture {
 
     @Override
     public long implicitAddend(RelocationSite site) {
-        throw Fixups.unsupported(site, "SHT_REL entry " + relocationName(site.entry().type()));
-    }
-
-    /** Linux's counts, as an upper bound: distance-dependent entries are assumed needed. */
-    @Override
-    public TablePlan planTables(ElfFile obj, Profile profile) {
-        return TableNeeds.count(obj, Optional.empty()).plan(template);
-    }
-
-    /** The exact counts under {@code trial}: relaxable LTOFF22X and reaching PCREL21B need nothing. */
-    @Override
-    public TablePlan refineTables(ElfFile obj, Profile profile, TablePlan plan, Placement trial) {
-        return TableNeeds.count(obj, Optional.of(trial)).plan(template);
-    }
-
-    @Override
-    public LinkageTables bindTables(ElfFile obj, Profile profile, TablePlan plan, Placement placement) {
-        TableNeeds needs = TableNeeds.count(obj, Optional.of(placement));
-        return new Ia64Tables(obj, placement, template, needs, needs.plan(template).equals(plan));
+        throw Fixups.unsupported(site, "SHT_REL entry " + site.typeName());
     }
 
     /**
-     * Whether the type is applied at all in {@code profile}, before its value and place are
-     * looked at. KERNEL: what Linux's {@code do_reloc()} writes; it refuses R_IA64_NONE
-     * ("unknown reloc 0": no formula is numbered 0), LTV (it BUG()s), TLS, COPY and the
-     * formats it leaves to "ld -r" or to big-endian kernels. PERMISSIVE also takes NONE, LTV
-     * (as S + A) and every format.
+     * KERNEL: what Linux's {@code do_reloc()} writes; it refuses R_IA64_NONE ("unknown reloc 0":
+     * no formula is numbered 0), LTV (it BUG()s), TLS, COPY and the formats it leaves to "ld -r"
+     * or to big-endian kernels. PERMISSIVE also takes NONE, LTV (as S + A) and every format.
      */
-    static boolean applies(Ia64Relocation type, Profile profile) {
+    @Override
+    public boolean applies(RelocationType row, Profile profile) {
+        Ia64Relocation type = (Ia64Relocation) row;
         ValueFormula formula = ValueFormula.of(type.number()).orElse(null);
         if (type == Ia64Relocation.R_IA64_NONE) {
             return profile == Profile.PERMISSIVE;
@@ -162,106 +151,120 @@ public final class Ia64Architecture implements Architecture {
     }
 
     @Override
-    public void apply(RelocationSite site, ResolvedValue v, LinkageTables linkage, Profile profile) {
-        int number = site.entry().type();
-        Ia64Relocation type = Ia64Relocation.of(number)
-                .orElseThrow(() -> Fixups.unsupported(site, relocationName(number)));
-        ValueFormula formula = ValueFormula.of(number).orElse(null);
-        TargetFormat format = format(type);
-        if (!applies(type, profile)) {
-            throw Fixups.unsupported(site, type.name());
+    public List<EntryKind> entryKinds(Profile profile) {
+        return tables.kinds();
+    }
+
+    @Override
+    public List<String> linkSymbolNames(Profile profile) {
+        return List.of(LinkSymbols.GP);
+    }
+
+    /** {@code __gp}, placed as Linux places it. */
+    @Override
+    public Map<String, Long> linkSymbols(Layout layout, Profile profile) {
+        return Map.of(LinkSymbols.GP, Ia64Tables.gp(layout.coreBase(), layout.coreSize()));
+    }
+
+    /** P is the bundle for instruction fields, the place itself for data words (Linux's {@code bundle(location)}). */
+    @Override
+    public long place(RelocationSite site, RelocationType row) {
+        return format((Ia64Relocation) row).instruction() ? site.place() & ~0xfL : site.place();
+    }
+
+    /**
+     * The one table rule. Before layout, a need that depends on distances is assumed (an
+     * LTOFF22X of a module address may be within gp reach and need no GOT entry; a PCREL21B
+     * between core and init may reach without a PLT entry); given a layout it is decided.
+     */
+    @Override
+    public Need need(RelocationSite site, Profile profile, Reach reach) {
+        Ia64Relocation type = (Ia64Relocation) site.type();
+        boolean internal = site.referent().internal();
+        boolean init = Ia64Tables.isInit(site.target().name());
+        return switch (type) {
+            case R_IA64_LTOFF22, R_IA64_LTOFF64I -> tables.got(EntryTarget.SYMBOL_PLUS_ADDEND);
+            case R_IA64_LTOFF22X -> relaxable(site, reach) ? Need.Relaxed.as(Ia64Relocation.R_IA64_GPREL22)
+                    : tables.got(EntryTarget.SYMBOL_PLUS_ADDEND);
+            case R_IA64_LDXMOV -> relaxable(site, reach) ? Need.Relaxed.as(Ia64Relocation.R_IA64_LDXMOV) : Need.NONE;
+            case R_IA64_LTOFF_FPTR22, R_IA64_LTOFF_FPTR64I, R_IA64_LTOFF_FPTR32MSB, R_IA64_LTOFF_FPTR32LSB,
+                    R_IA64_LTOFF_FPTR64MSB, R_IA64_LTOFF_FPTR64LSB -> internal ? tables.got(tables.descriptor())
+                    : tables.got(EntryTarget.SYMBOL_PLUS_ADDEND);
+            case R_IA64_FPTR64I, R_IA64_FPTR32MSB, R_IA64_FPTR32LSB, R_IA64_FPTR64MSB, R_IA64_FPTR64LSB ->
+                    internal ? tables.descriptor() : Need.NONE;
+            case R_IA64_PCREL21B -> {
+                if (!internal) {
+                    yield tables.plt(init, EntryTarget.SYMBOL_PLUS_ADDEND);
+                }
+                Referent.Internal in = (Referent.Internal) site.referent();
+                boolean crossing = Ia64Tables.isInit(in.section().name()) != init;
+                long a = site.entry().addend().orElse(0);
+                // Init may lie far from core: go through a descriptor and a PLT entry.
+                yield crossing && !inReach21(reach.place(), reach.target(a)) ? tables.plt(init, tables.descriptor())
+                        : Need.NONE;
+            }
+            case R_IA64_PLTOFF22, R_IA64_PLTOFF64I, R_IA64_PLTOFF64MSB, R_IA64_PLTOFF64LSB ->
+                    internal ? Need.NONE : tables.plt(init, EntryTarget.SYMBOL_PLUS_ADDEND);
+            case R_IA64_IPLTMSB, R_IA64_IPLTLSB -> internal ? Need.NONE
+                    : EntryNeed.of(tables.opd(), tables.plt(init, EntryTarget.SYMBOL_PLUS_ADDEND));
+            default -> Need.NONE;
+        };
+    }
+
+    /**
+     * LTOFF22X and LDXMOV are relaxed for a module address within gp reach (Linux's
+     * gp_addressable); external ones keep their GOT entry so that the GOT is sized before
+     * symbols are resolved.
+     */
+    private static boolean relaxable(RelocationSite site, Reach reach) {
+        if (!site.referent().internal() || reach.gp().isEmpty()) {
+            return false;
         }
+        OptionalLong target = reach.target(site.entry().addend().orElse(0));
+        return target.isPresent() && Ia64Tables.gpAddressable(target.getAsLong(), reach.gp().getAsLong());
+    }
+
+    /** Whether a PCREL21B at {@code place} reaches {@code target} directly (Linux's check, in bundles). */
+    private static boolean inReach21(OptionalLong place, OptionalLong target) {
+        if (place.isEmpty() || target.isEmpty()) {
+            return false;
+        }
+        long delta = (target.getAsLong() - place.getAsLong()) / 16;
+        return Long.compareUnsigned(delta + (1L << 20), 1L << 21) < 0;
+    }
+
+    @Override
+    public void write(RelocationSite site, Applied applied, Profile profile) {
+        Ia64Relocation type = (Ia64Relocation) site.type();
+        String name = type.name();
         if (type == Ia64Relocation.R_IA64_NONE) {
             return;
         }
-        if (!(linkage instanceof Ia64Tables tables)) {
-            throw new IllegalArgumentException("ia64 relocations need the tables of bindTables(), not " + linkage);
+        if (type == Ia64Relocation.R_IA64_LDXMOV) {
+            if (applied.relaxed()) {
+                // Turn "ld8 r1 = [r3]" into "mov r1 = r3" (Linux's patch: opcode 8, r2 = r0).
+                int at = bundleIndex(site, name);
+                int slot = slot(site, name);
+                Bundles.patch(site.memory(), at, slot, 0x1fff80fe000L, 0x10000000000L);
+            }
+            return;
         }
-        Placement placement = tables.placement();
-        Target target = Target.of(site.symbol(), v.addend(), i -> placement.sectionAddress(i).isPresent());
-        boolean init = TableNeeds.isInit(site.target().name());
-        long s = v.symbolValue();
-        long p = site.place();
-        long bundle = p & ~0xfL;
-        long val = s + v.addend();
-        String name = type.name();
-        switch (formula) {
-            case DIRECT, SEGREL, LTV -> {
-                // Linux chooses 0 as the segment base of modules: @segrel is S + A.
-            }
-            case GPREL -> val -= tables.gp();
-            case LTREL -> val = tables.ltoff(site, target.key(), val);
-            case PLTREL -> val = plt(site, tables, target, val, v, init);
-            case FPTR -> val = tables.fdesc(site, target.key(), val, target.internal());
-            case LTREL_FPTR -> val = target.internal()
-                    ? tables.ltoff(site, target.fdescKey(), tables.fdesc(site, target.key(), val, true))
-                    : tables.ltoff(site, target.key(), val);
-            case SECREL -> val -= p - site.offset();
-            case BDREL -> val -= tables.inInit(val) ? placement.initBase() : placement.coreBase();
-            case PCREL -> {
-                switch (type) {
-                    case R_IA64_PCREL32MSB, R_IA64_PCREL32LSB, R_IA64_PCREL64MSB, R_IA64_PCREL64LSB -> val -= p;
-                    case R_IA64_PCREL21B -> {
-                        if (!target.internal()) {
-                            val = plt(site, tables, target, val, v, init);
-                        } else if (tables.inInitSection(target) != init && !TableNeeds.inReach21(val, p)) {
-                            // Init may lie far from core: go through a descriptor and a PLT entry.
-                            long d = tables.fdesc(site, target.key(), val, true);
-                            val = tables.plt(site, name, target.fdescKey(), d, Optional.empty(), init);
-                        }
-                        val -= bundle;
-                    }
-                    default -> val -= bundle;
-                }
-            }
-            case PCREL2 -> {
-                if (type == Ia64Relocation.R_IA64_PCREL21BI && !target.internal()) {
-                    throw RelocationException.of(site.location(), RelocationException.Reason.INVALID, name,
-                            site.symbolName(), OptionalLong.of(val), "reloc against non-local symbol (0x"
-                                    + Long.toHexString(val) + ")");
-                }
-                val -= bundle;
-            }
-            case SPECIAL -> {
-                switch (type) {
-                    case R_IA64_IPLTMSB, R_IA64_IPLTLSB -> {
-                        long entry = plt(site, tables, target, val, v, init);
-                        val = tables.pltDescriptor(site, TableNeeds.pltKey(init, target), entry);
-                    }
-                    case R_IA64_SUB -> val = v.addend() - s;
-                    case R_IA64_LTOFF22X -> val = relaxed(tables, target, val) ? val - tables.gp()
-                            : tables.ltoff(site, target.key(), val);
-                    case R_IA64_LDXMOV -> {
-                        if (relaxed(tables, target, val)) {
-                            // Turn "ld8 r1 = [r3]" into "mov r1 = r3" (Linux's patch: opcode 8, r2 = r0).
-                            int at = bundleIndex(site, name);
-                            int slot = slot(site, name);
-                            Bundles.patch(site.memory(), at, slot, 0x1fff80fe000L, 0x10000000000L);
-                        }
-                        return;
-                    }
-                    default -> throw Fixups.unsupported(site, name);
-                }
-            }
-            default -> throw Fixups.unsupported(site, name);
-        }
-        write(site, name, format, val);
-    }
-
-    /** LTOFF22X and LDXMOV are relaxed for a module address within gp reach (external ones keep their GOT entry). */
-    private static boolean relaxed(Ia64Tables tables, Target target, long value) {
-        return target.internal() && TableNeeds.gpAddressable(value, tables.gp());
-    }
-
-    private long plt(RelocationSite site, Ia64Tables tables, Target target, long value, ResolvedValue v, boolean init) {
-        if (target.internal()) {
-            throw RelocationException.of(site.location(), RelocationException.Reason.INVALID,
-                    relocationName(site.entry().type()), site.symbolName(), OptionalLong.of(value),
-                    "a PLT entry for module address 0x" + Long.toHexString(value)
+        Formula f = type.formula();
+        boolean internal = site.referent().internal();
+        if ((f == Formula.PLTOFF || type == Ia64Relocation.R_IA64_IPLTMSB || type == Ia64Relocation.R_IA64_IPLTLSB)
+                && internal) {
+            long value = applied.operands().s() + applied.operands().a();
+            throw RelocationException.of(site.location(), RelocationException.Reason.INVALID, name, site.symbolName(),
+                    OptionalLong.of(value), "a PLT entry for module address 0x" + Long.toHexString(value)
                             + " would read its code as a function descriptor (Linux's get_plt)");
         }
-        Optional<FunctionDescriptor> known = v.addend() == 0 ? v.descriptor() : Optional.empty();
-        return tables.plt(site, relocationName(site.entry().type()), target.key(), value, known, init);
+        if (type == Ia64Relocation.R_IA64_PCREL21BI && !internal) {
+            long value = applied.operands().s() + applied.operands().a();
+            throw RelocationException.of(site.location(), RelocationException.Reason.INVALID, name,
+                    site.symbolName(), OptionalLong.of(value), "reloc against non-local symbol (0x"
+                            + Long.toHexString(value) + ")");
+        }
+        write(site, name, format((Ia64Relocation) applied.row()), applied.value());
     }
 
     /** The index in the section's memory of the bundle holding the place; checked to lie inside. */
@@ -294,10 +297,10 @@ public final class Ia64Architecture implements Architecture {
         switch (format) {
             case NONE -> {
             }
-            case WORD32LSB -> site.write(4, val, name);
-            case WORD64LSB -> site.write(8, val, name);
-            case WORD32MSB -> site.write(4, Integer.reverseBytes((int) val), name);
-            case WORD64MSB -> site.write(8, Long.reverseBytes(val), name);
+            case WORD32LSB -> site.write(4, val);
+            case WORD64LSB -> site.write(8, val);
+            case WORD32MSB -> site.write(4, Integer.reverseBytes((int) val));
+            case WORD64MSB -> site.write(8, Long.reverseBytes(val));
             case INSN64, INSN60 -> {
                 int at = bundleIndex(site, name);
                 int slot = slot(site, name);

@@ -1,210 +1,122 @@
 package org.modload.arch.ia64;
 
-import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 import org.modload.loader.diag.RelocationException;
-import org.modload.loader.elf.ElfFile;
+import org.modload.loader.spi.EntryKind;
+import org.modload.loader.spi.EntryNeed;
+import org.modload.loader.spi.EntrySlot;
+import org.modload.loader.spi.EntryTarget;
 import org.modload.loader.spi.FunctionDescriptor;
-import org.modload.loader.spi.LinkageTables;
-import org.modload.loader.spi.Placement;
-import org.modload.loader.spi.RelocationSite;
 
 /**
- * The GOT, {@code .opd} and PLTs of one ia64 load, filled while relocating as Linux's
- * {@code get_ltoff}, {@code get_fdesc} and {@code get_plt} fill them: GOT entries deduplicated
- * by value, descriptors by function, PLT entries by target ip. Every entry is claimed under the
- * key it was counted under, so that {@link #finish()} can check that what was allocated is
- * exactly what was used. One instance serves one load on one thread.
+ * The entry kinds of an ia64 link, as Linux's {@code get_ltoff}, {@code get_fdesc} and
+ * {@code get_plt} make them: GOT words ({@code .got}), function descriptors {ip, gp} in an
+ * {@code .opd} of our own, and PLT entries that load the callee's gp and branch to its ip, one
+ * table for core ({@code .core.plt}) and one for init ({@code .init.plt}). Like Linux, every
+ * kind shares entries by the value they hold. The GOT is laid out last, next to small data,
+ * within gp reach. Immutable.
  */
-final class Ia64Tables implements LinkageTables {
-    private final ElfFile obj;
-    private final Placement placement;
-    private final PltTemplate template;
-    private final long gp;
-    private final boolean exact;
-    private final Table got;
-    private final Table opd;
-    private final Table corePlt;
-    private final Table initPlt;
-    /** Descriptor contents by descriptor address, for the descriptors of our own .opd. */
-    private final Map<Long, FunctionDescriptor> descriptors = new HashMap<>();
+final class Ia64Tables {
+    static final String CORE_PLT = ".core.plt";
+    static final String INIT_PLT = ".init.plt";
+    static final String GOT = ".got";
+    static final String OPD = ".opd";
 
-    /** One table: its memory, its address, what was counted for it and what was claimed. */
-    private static final class Table {
-        final String name;
-        final long address;
-        final ByteBuffer memory;
-        final int entrySize;
-        final Set<String> planned;
-        final Set<String> claimed = new HashSet<>();
-        final Map<Long, Integer> byValue = new HashMap<>();
+    /** Linux's MAX_LTOFF: the reach of a 22-bit gp-relative offset. */
+    static final long MAX_LTOFF = 1L << 22;
 
-        Table(String name, Placement p, int entrySize, Set<String> planned) {
-            this.name = name;
-            this.address = p.tableAddresses().getOrDefault(name, 0L);
-            this.memory = p.tableMemory().getOrDefault(name, LinkageTables.empty());
-            this.entrySize = entrySize;
-            this.planned = Set.copyOf(planned);
-        }
+    private final EntryKind got;
+    private final EntryKind opd;
+    private final EntryKind corePlt;
+    private final EntryKind initPlt;
+    private final List<EntryKind> kinds;
 
-        int capacity() {
-            return memory.capacity() / entrySize;
-        }
+    Ia64Tables(PltTemplate template) {
+        this.got = new EntryKind(GOT, 8, 8, false, false, EntryKind.Sharing.BY_VALUE, Ia64Tables::writeGot);
+        this.opd = new EntryKind(OPD, 16, 8, false, false, EntryKind.Sharing.BY_VALUE, Ia64Tables::writeDescriptor);
+        this.corePlt = new EntryKind(CORE_PLT, template.size(), 16, true, false, EntryKind.Sharing.BY_VALUE,
+                slot -> writePlt(template, slot));
+        this.initPlt = new EntryKind(INIT_PLT, template.size(), 16, true, true, EntryKind.Sharing.BY_VALUE,
+                slot -> writePlt(template, slot));
+        this.kinds = List.of(corePlt, initPlt, opd, got);
+    }
 
-        /** The entry for {@code value}, claimed under {@code key}; -1 - index when it is new. */
-        int claim(String key, long value, RelocationSite site) {
-            if (!planned.contains(key)) {
-                throw new IllegalStateException(site.location().placeForm() + ": " + name + " entry for " + key
-                        + " was not counted before layout");
-            }
-            claimed.add(key);
-            Integer found = byValue.get(value);
-            if (found != null) {
-                return found;
-            }
-            int index = byValue.size();
-            if (index >= capacity()) {
-                throw new IllegalStateException(site.location().placeForm() + ": " + name + " is full ("
-                        + capacity() + " entries)");
-            }
-            byValue.put(value, index);
-            return -1 - index;
-        }
+    List<EntryKind> kinds() {
+        return kinds;
+    }
 
-        long entryAddress(int index) {
-            return address + (long) index * entrySize;
-        }
+    EntryKind opd() {
+        return opd;
+    }
+
+    /** A GOT word holding {@code target}. */
+    EntryNeed got(EntryTarget target) {
+        return EntryNeed.of(got, target);
+    }
+
+    /** A descriptor {S + A, gp} of a module function. */
+    EntryNeed descriptor() {
+        return EntryNeed.of(opd, EntryTarget.SYMBOL_PLUS_ADDEND);
+    }
+
+    /** A PLT entry in the place's region, through the descriptor {@code target} is. */
+    EntryNeed plt(boolean init, EntryTarget target) {
+        return EntryNeed.of(init ? initPlt : corePlt, target);
+    }
+
+    /** Linux's rule for init sections (the layout's): the name starts with {@code .init}. */
+    static boolean isInit(String sectionName) {
+        return sectionName.startsWith(".init");
     }
 
     /**
-     * @param needs what the object needs under {@code placement}
-     * @param exact whether the tables were sized by exactly {@code needs} (the engine reached a
-     *     fixed point); otherwise they were sized by the upper bound counted before layout
+     * Linux's gp: the middle of the core, or 2 MiB before its end when the core is larger than
+     * 4 MiB (small data and the GOT are laid out last), rounded up to 8.
      */
-    Ia64Tables(ElfFile obj, Placement placement, PltTemplate template, TableNeeds needs, boolean exact) {
-        this.obj = obj;
-        this.placement = placement;
-        this.template = template;
-        this.gp = TableNeeds.gp(placement);
-        this.exact = exact;
-        this.got = new Table(TableNeeds.GOT, placement, 8, needs.got);
-        this.opd = new Table(TableNeeds.OPD, placement, 16, needs.opd);
-        this.corePlt = new Table(TableNeeds.CORE_PLT, placement, template.size(), needs.corePlt);
-        this.initPlt = new Table(TableNeeds.INIT_PLT, placement, template.size(), needs.initPlt);
+    static long gp(long coreBase, long coreSize) {
+        long off = coreSize > MAX_LTOFF ? coreSize - MAX_LTOFF / 2 : coreSize / 2;
+        return coreBase + ((off + 7) & -8L);
     }
 
-    long gp() {
-        return gp;
+    /** Linux's gp_addressable(): within the reach of a 22-bit signed offset from gp. */
+    static boolean gpAddressable(long value, long gp) {
+        return Long.compareUnsigned(value - gp + MAX_LTOFF / 2, MAX_LTOFF) < 0;
     }
 
-    Placement placement() {
-        return placement;
+    private static Optional<FunctionDescriptor> writeGot(EntrySlot slot) {
+        slot.memory().putLong(slot.offset(), slot.target());
+        return Optional.empty();
     }
 
-    /** Whether an internal target lies in an init section (Linux's in_init, by the layout's rule). */
-    boolean inInitSection(Target t) {
-        return TableNeeds.isInit(obj.section(t.section()).name());
-    }
-
-    boolean inInit(long address) {
-        return Long.compareUnsigned(address - placement.initBase(), placement.initSize()) < 0;
-    }
-
-    /** Linux's get_ltoff: the gp-relative offset of the GOT entry holding {@code value}. */
-    long ltoff(RelocationSite site, String key, long value) {
-        int i = got.claim(key, value, site);
-        if (i < 0) {
-            i = -1 - i;
-            got.memory.putLong(i * 8, value);
-        }
-        return got.entryAddress(i) - gp;
+    private static Optional<FunctionDescriptor> writeDescriptor(EntrySlot slot) {
+        long gp = slot.gp().orElseThrow();
+        slot.memory().putLong(slot.offset(), slot.target());
+        slot.memory().putLong(slot.offset() + 8, gp);
+        return Optional.of(new FunctionDescriptor(slot.target(), gp));
     }
 
     /**
-     * Linux's get_fdesc: for a module function, the address of its descriptor {ip, gp} in our
-     * {@code .opd}; any other value already is a descriptor's address and is returned as is.
-     */
-    long fdesc(RelocationSite site, String key, long value, boolean internal) {
-        if (!internal || value == 0) {
-            return value;
-        }
-        int i = opd.claim(key, value, site);
-        if (i < 0) {
-            i = -1 - i;
-            opd.memory.putLong(i * 16, value);
-            opd.memory.putLong(i * 16 + 8, gp);
-            descriptors.put(opd.entryAddress(i), new FunctionDescriptor(value, gp));
-        }
-        return opd.entryAddress(i);
-    }
-
-    /**
-     * Linux's get_plt: the address of a PLT entry, in the table of the place's region, that
-     * loads the callee's gp and jumps to its entry, read from the descriptor at {@code value}.
+     * A PLT entry that loads the callee's gp and jumps to its ip, read from the descriptor the
+     * entry goes through: one of our own, or the resolver's for a function outside the module.
      *
-     * @param known the descriptor's contents as the resolver gave them, if it did
-     * @throws RelocationException (INVALID) when the descriptor's contents are unknown
+     * @throws RelocationException (INVALID) when the descriptor's contents are unknown, and
+     *     (OUT_OF_RANGE) when a brl cannot reach the ip
      */
-    long plt(RelocationSite site, String typeName, String key, long value, Optional<FunctionDescriptor> known,
-            boolean init) {
-        FunctionDescriptor d = descriptors.get(value);
-        if (d == null) {
-            d = known.orElseThrow(() -> RelocationException.of(site.location(), RelocationException.Reason.INVALID,
-                    typeName, site.symbolName(), OptionalLong.of(value), "a PLT entry needs the contents (ip, gp) of"
-                            + " the function descriptor at 0x" + Long.toHexString(value)
-                            + ", which the symbol resolver did not give"));
+    private static Optional<FunctionDescriptor> writePlt(PltTemplate template, EntrySlot slot) {
+        FunctionDescriptor d = slot.targetDescriptor().orElseThrow(() -> RelocationException.of(
+                slot.site().location(), RelocationException.Reason.INVALID, slot.site().typeName(),
+                slot.site().symbolName(), OptionalLong.of(slot.target()), "a PLT entry needs the contents (ip, gp)"
+                        + " of the function descriptor at 0x" + Long.toHexString(slot.target())
+                        + ", which the symbol resolver did not give"));
+        long base = slot.address() - slot.offset();
+        if (!template.write(slot.memory(), slot.offset(), base, d.ip(), d.gp())) {
+            throw RelocationException.of(slot.site().location(), RelocationException.Reason.OUT_OF_RANGE,
+                    slot.site().typeName(), slot.site().symbolName(), OptionalLong.of(d.ip()),
+                    "PLT entry cannot reach 0x" + Long.toHexString(d.ip()));
         }
-        Table t = init ? initPlt : corePlt;
-        int i = t.claim(key, d.ip(), site);
-        if (i < 0) {
-            i = -1 - i;
-            if (!template.write(t.memory, i * template.size(), t.address, d.ip(), d.gp())) {
-                throw RelocationException.of(site.location(), RelocationException.Reason.OUT_OF_RANGE, typeName,
-                        site.symbolName(), OptionalLong.of(d.ip()), "PLT entry cannot reach 0x" + Long.toHexString(d.ip()));
-            }
-        }
-        return t.entryAddress(i);
-    }
-
-    /** Registers the descriptor of a PLT entry made for an IPLT relocation. */
-    long pltDescriptor(RelocationSite site, String key, long pltAddress) {
-        return fdesc(site, key, pltAddress, true);
-    }
-
-    /**
-     * Checks "allocated == used": each table has exactly one entry per key counted for it, and
-     * every counted key was claimed by some relocation. (An entry stays empty only when two
-     * counted keys turned out to have one value, e.g. two names of one kernel function: the
-     * value is stored once, as Linux stores it.) When the engine kept the upper-bound plan
-     * because refining did not settle, only "used within allocated" holds, and is what
-     * {@link Table#claim} already checked.
-     *
-     * @throws IllegalStateException when they differ; a bug of the counting, never of the input
-     */
-    @Override
-    public void finish() {
-        if (!exact) {
-            return;
-        }
-        for (Table t : new Table[] {got, opd, corePlt, initPlt}) {
-            if (t.capacity() != t.planned.size() || !t.claimed.equals(t.planned)) {
-                Set<String> unused = new HashSet<>(t.planned);
-                unused.removeAll(t.claimed);
-                throw new IllegalStateException(t.name + ": allocated " + t.capacity() + " entries for "
-                        + t.planned.size() + " counted; not used: " + unused);
-            }
-        }
-    }
-
-    /** {@code __gp}, the module's global pointer. */
-    @Override
-    public Map<String, Long> symbols() {
-        return Map.of("__gp", gp);
+        return Optional.empty();
     }
 }

@@ -101,7 +101,7 @@ class DifferentialTest {
         }
         java.util.Set<String> applied = new java.util.TreeSet<>();
         for (Ia64Relocation r : Ia64Relocation.values()) {
-            if (Ia64Architecture.applies(r, Profile.KERNEL)) {
+            if (ARCH.applies(r, Profile.KERNEL)) {
                 applied.add(r.name());
             }
         }

@@ -22,7 +22,6 @@ import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadPlan;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.SymbolDefinition;
-import org.modload.loader.spi.Placement;
 import org.modload.loader.spi.Profile;
 import org.modload.loader.testing.LdDifferential;
 import org.modload.loader.testing.RelocationFixtures;
@@ -61,8 +60,7 @@ class EdgeTest {
     /** The gp the engine will choose for this layout (it does not depend on symbol values). */
     private static long gp(ElfFile obj, LayoutPolicy policy) {
         LoadPlan plan = new LinkEngine(ARCH).plan(obj, Profile.KERNEL, policy);
-        return TableNeeds.gp(new Placement(plan.sectionAddresses(), Map.of(), Map.of(), plan.coreBase(),
-                plan.coreSize(), plan.initBase(), plan.initSize()));
+        return LinuxGp.of(plan.coreBase(), plan.coreSize());
     }
 
     @Test

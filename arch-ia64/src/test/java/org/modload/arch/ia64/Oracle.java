@@ -105,7 +105,7 @@ final class Oracle {
                 boolean same = site(rs, target, r, ld);
                 if (!same) {
                     Ia64Relocation type = Ia64Relocation.of(r.type()).orElseThrow();
-                    TargetFormat f = Ia64Architecture.format(type);
+                    TargetFormat f = Formats.of(type);
                     int from = f.instruction() || type == Ia64Relocation.R_IA64_LDXMOV ? (int) (r.offset() & ~0xfL)
                             : (int) r.offset();
                     int width = f.instruction() || type == Ia64Relocation.R_IA64_LDXMOV ? 16 : f.bytes();
@@ -168,9 +168,9 @@ final class Oracle {
         long p = target.address() + r.offset();
         long bundle = p & ~0xfL;
         boolean internal = sym.isInSection() && image.plan().section(sym.shndx()).isPresent();
-        boolean init = TableNeeds.isInit(rs.target().name());
+        boolean init = rs.target().name().startsWith(".init");
         String where = rs.target().name() + "+" + hex(r.offset()) + " " + type.name() + " " + sym.name();
-        TargetFormat format = Ia64Architecture.format(type);
+        TargetFormat format = Formats.of(type);
         long v = value(format, p, target, r);
         switch (type) {
             case R_IA64_IMM22, R_IA64_IMM64, R_IA64_DIR32LSB, R_IA64_DIR64LSB -> {
@@ -252,7 +252,7 @@ final class Oracle {
                 return false;
             }
             case R_IA64_LTOFF22X -> {
-                if (internal && TableNeeds.gpAddressable(sa, gp)) {
+                if (internal && LinuxGp.addressable(sa, gp)) {
                     if (gp + v == sa) {
                         ok("ltoff22x relaxed to gprel");
                     } else {
@@ -265,7 +265,7 @@ final class Oracle {
             }
             case R_IA64_LDXMOV -> {
                 long insn = mem.slot(p);
-                boolean relaxed = internal && TableNeeds.gpAddressable(sa, gp);
+                boolean relaxed = internal && LinuxGp.addressable(sa, gp);
                 int opcode = Bundles.opcode(insn);
                 if (relaxed && opcode == 8 && ((insn >>> 13) & 0x7f) == 0) {
                     ok("ldxmov (ld8 -> mov)");
@@ -279,7 +279,7 @@ final class Oracle {
             case R_IA64_LTOFF_FPTR22, R_IA64_LTOFF_FPTR64I, R_IA64_LTOFF_FPTR32LSB, R_IA64_LTOFF_FPTR64LSB -> {
                 long off = format == TargetFormat.WORD32LSB ? (int) v : v;
                 long entry = gp + off;
-                if (!mem.inTable(TableNeeds.GOT, entry, 8)) {
+                if (!mem.inTable(".got", entry, 8)) {
                     fail(where, "gp + " + off + " is not in .got");
                     return false;
                 }
@@ -303,7 +303,7 @@ final class Oracle {
             }
             case R_IA64_IPLTLSB -> {
                 FunctionDescriptor d = descriptor(where, sym, sa);
-                if (!mem.inTable(TableNeeds.OPD, v, 16)) {
+                if (!mem.inTable(".opd", v, 16)) {
                     fail(where, hex(v) + " is not a descriptor of .opd");
                 } else if (mem.read8(v + 8) != gp) {
                     fail(where, "descriptor gp " + hex(mem.read8(v + 8)) + " is not __gp");
@@ -392,7 +392,7 @@ final class Oracle {
 
     /** Whether {@code to} is a PLT entry of the site's region that loads d.gp and jumps to d.ip. */
     private boolean plt(String where, boolean init, long to, FunctionDescriptor d) {
-        String table = init ? TableNeeds.INIT_PLT : TableNeeds.CORE_PLT;
+        String table = init ? ".init.plt" : ".core.plt";
         if (!mem.inTable(table, to, template.size())) {
             fail(where, hex(to) + " is not an entry of " + table);
             return false;
@@ -409,7 +409,7 @@ final class Oracle {
     /** Whether gp + {@code off} is a GOT entry holding {@code sa}. */
     private boolean got(String where, long off, long sa) {
         long entry = gp + off;
-        if (!mem.inTable(TableNeeds.GOT, entry, 8)) {
+        if (!mem.inTable(".got", entry, 8)) {
             fail(where, "gp + " + off + " is not in .got");
             return false;
         }
@@ -429,9 +429,9 @@ final class Oracle {
             }
             return true;
         }
-        long opd = image.plan().table(TableNeeds.OPD).orElseThrow().address();
+        long opd = image.plan().table(".opd").orElseThrow().address();
         long d = low32 ? (opd & ~0xffffffffL) | v : v;
-        if (!mem.inTable(TableNeeds.OPD, d, 16) || mem.read8(d) != sa || mem.read8(d + 8) != gp) {
+        if (!mem.inTable(".opd", d, 16) || mem.read8(d) != sa || mem.read8(d + 8) != gp) {
             fail(where, hex(d) + " is not a descriptor {" + hex(sa) + ", __gp}");
             return false;
         }

@@ -26,7 +26,7 @@ import org.modload.loader.link.PlacedSection;
 import org.modload.loader.link.Region;
 import org.modload.loader.link.SymbolDefinition;
 import org.modload.loader.spi.Profile;
-import org.modload.loader.spi.TableRequest;
+import org.modload.loader.link.TableRequest;
 import org.modload.loader.testing.RelocationFixtures;
 
 /**
@@ -54,7 +54,7 @@ class TablesTest {
         // between core and init may need a PLT entry each (3 core, 2 init; their descriptors,
         // of g and init_h, are needed anyway).
         assertEquals(Map.of(".core.plt", 96L, ".init.plt", 64L, ".opd", 32L, ".got", 56L),
-                sizes(ARCH.planTables(obj, Profile.KERNEL).tables()));
+                sizes(new LinkEngine(ARCH).tablesBeforeLayout(List.of(obj), Profile.KERNEL).tables()));
         LoadPlan plan = new LinkEngine(ARCH).plan(obj, Profile.KERNEL, LINUX);
         // Laid out, dat+8 is within gp reach: 6 entries (ext_a, dat, ext_c, @fptr(g), ext_f, ext_g),
         // 2 descriptors (g, init_h), core PLT entries for ext_f and ext_g, an init one for ext_f.
@@ -83,7 +83,7 @@ class TablesTest {
                 .orElseThrow().address() - 1).findFirst().orElseThrow().name());
         PlacedSection initPlt = plan.table(".init.plt").orElseThrow();
         assertEquals(Region.INIT, initPlt.region());
-        assertTrue(TableNeeds.gpAddressable(plan.table(".got").orElseThrow().address(), gp));
+        assertTrue(LinuxGp.addressable(plan.table(".got").orElseThrow().address(), gp));
     }
 
     @Test
@@ -93,9 +93,9 @@ class TablesTest {
         Map<String, SymbolDefinition> defs = Fixtures.kernel(obj);
         LoadedImage image = new LinkEngine(ARCH).link(obj, Profile.KERNEL, LINUX, Fixtures.resolver(defs));
         LoadPlan plan = image.plan();
-        assertTrue(plan.coreSize() > TableNeeds.MAX_LTOFF);
+        assertTrue(plan.coreSize() > LinuxGp.MAX_LTOFF);
         long gp = image.archSymbols().get("__gp");
-        assertEquals(plan.coreBase() + ((plan.coreSize() - TableNeeds.MAX_LTOFF / 2 + 7) & -8L), gp);
+        assertEquals(plan.coreBase() + ((plan.coreSize() - LinuxGp.MAX_LTOFF / 2 + 7) & -8L), gp);
         Oracle.Report r = new Oracle(obj, image, defs, PltTemplate.BRL).check(object, work);
         assertEquals(List.of(), r.failures());
         assertEquals(Map.of("ltoff (GOT)", 1, "gprel (= ld)", 1), r.verified());
@@ -120,7 +120,7 @@ class TablesTest {
         assertEquals(24, r.total());
         ElfFile obj = Fixtures.parse(work.resolve("ia64-tables-lds.o"));
         LoadPlan plan = new LinkEngine(ARCH).plan(obj, Profile.KERNEL, LINUX);
-        for (String table : TableNeeds.NAMES) {
+        for (String table : List.of(".core.plt", ".init.plt", ".opd", ".got")) {
             List<PlacedSection> named = plan.placed().stream().filter(p -> p.name().equals(table)).toList();
             assertEquals(1, named.size(), table);
             assertTrue(named.get(0).isTable(), table);
@@ -186,8 +186,7 @@ class TablesTest {
         long got = ARCH.moduleAreaBase() - (1L << 30);
         LayoutPolicy policy = new LayoutPolicy.Explicit(Map.of(".got", got), ARCH.moduleAreaBase());
         LoadPlan plan = new LinkEngine(ARCH).plan(obj, Profile.KERNEL, policy);
-        long gp = TableNeeds.gp(new org.modload.loader.spi.Placement(plan.sectionAddresses(), Map.of(), Map.of(),
-                plan.coreBase(), plan.coreSize(), plan.initBase(), plan.initSize()));
+        long gp = LinuxGp.of(plan.coreBase(), plan.coreSize());
         RelocationException e = assertThrows(RelocationException.class, () -> new LinkEngine(ARCH).link(obj,
                 Profile.KERNEL, policy, Fixtures.resolver(Fixtures.kernel(obj))));
         long value = got - gp;

@@ -31,10 +31,9 @@ import org.modload.loader.link.LoadPlan;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.reloc.RelocationType;
 import org.modload.loader.spi.Architecture;
-import org.modload.loader.spi.LinkageTables;
+import org.modload.loader.spi.Applied;
 import org.modload.loader.spi.Profile;
 import org.modload.loader.spi.RelocationSite;
-import org.modload.loader.spi.ResolvedValue;
 import org.modload.loader.testing.LdDifferential;
 import org.modload.loader.testing.RelocationFixtures;
 
@@ -121,10 +120,14 @@ class KernelRelocationTest {
             }
 
             @Override
-            public void apply(RelocationSite site, ResolvedValue v, LinkageTables tables, Profile profile) {
+            public boolean applies(RelocationType type, Profile profile) {
+                return ARCH.applies(type, profile);
+            }
+
+            @Override
+            public void write(RelocationSite site, Applied a, Profile profile) {
                 boolean victim = site.target().name().equals(".rodata") && site.offset() == 0x10;
-                ARCH.apply(site, victim ? ResolvedValue.of(v.symbolValue(), v.addend() + 1, v.undefined()) : v,
-                        tables, profile);
+                ARCH.write(site, victim ? new Applied(a.row(), a.need(), a.operands(), a.value() + 1) : a, profile);
             }
         };
         LoadedImage image = new LinkEngine(offByOne).link(obj, Profile.KERNEL, LINUX,

@@ -8,7 +8,7 @@ import java.util.Objects;
  * constructor; callers such as the simulated kernel map the subclass to an errno.
  */
 public abstract sealed class LoaderException extends RuntimeException
-        permits MalformedElfException, RelocationException, UnresolvedSymbolException,
+        permits MalformedElfException, RelocationException, UnresolvedSymbolException, DuplicateSymbolException,
                 ArchitectureException, LayoutException {
 
     private static final long serialVersionUID = 1L;

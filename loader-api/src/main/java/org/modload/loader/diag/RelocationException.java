@@ -37,7 +37,12 @@ public final class RelocationException extends LoaderException {
 
     private RelocationException(Location location, Reason reason, String type, String symbol,
             OptionalLong value, OptionalLong min, OptionalLong max, String what) {
-        super(location, location.placeForm() + ": " + what + references(symbol));
+        this(location, reason, type, symbol, value, min, max, what, "");
+    }
+
+    private RelocationException(Location location, Reason reason, String type, String symbol,
+            OptionalLong value, OptionalLong min, OptionalLong max, String what, String hint) {
+        super(location, location.placeForm() + ": " + what + references(symbol) + (hint.isEmpty() ? "" : " (" + hint + ")"));
         this.reason = Objects.requireNonNull(reason, "reason");
         this.type = Objects.requireNonNull(type, "type");
         this.symbol = Objects.requireNonNull(symbol, "symbol");
@@ -61,10 +66,30 @@ public final class RelocationException extends LoaderException {
                 "relocation " + type + " out of range: " + v + " is not in [" + lo + ", " + hi + "]");
     }
 
+    /** {@link #outOfRange(Location, String, String, long, long, long, boolean)} with a hint appended. */
+    public static RelocationException outOfRange(Location at, String type, String symbol,
+            long value, long min, long max, boolean unsigned, String hint) {
+        String v = unsigned ? Long.toUnsignedString(value) : Long.toString(value);
+        String lo = unsigned ? Long.toUnsignedString(min) : Long.toString(min);
+        String hi = unsigned ? Long.toUnsignedString(max) : Long.toString(max);
+        return new RelocationException(at, Reason.OUT_OF_RANGE, type, symbol, OptionalLong.of(value),
+                OptionalLong.of(min), OptionalLong.of(max),
+                "relocation " + type + " out of range: " + v + " is not in [" + lo + ", " + hi + "]", hint);
+    }
+
     /** A type the architecture does not apply. */
     public static RelocationException unsupported(Location at, String type, String symbol) {
         return new RelocationException(at, Reason.UNSUPPORTED_TYPE, type, symbol, OptionalLong.empty(),
                 OptionalLong.empty(), OptionalLong.empty(), "unsupported relocation type " + type);
+    }
+
+    /** A type the architecture does not apply, with the reason ({@code no TLS runtime}). */
+    public static RelocationException unsupported(Location at, String type, String symbol, String why) {
+        if (why.isEmpty()) {
+            return unsupported(at, type, symbol);
+        }
+        return new RelocationException(at, Reason.UNSUPPORTED_TYPE, type, symbol, OptionalLong.empty(),
+                OptionalLong.empty(), OptionalLong.empty(), "unsupported relocation type " + type + ": " + why);
     }
 
     /** Any other refusal, with the architecture's own words. */

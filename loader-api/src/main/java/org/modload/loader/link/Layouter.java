@@ -13,22 +13,26 @@ import org.modload.loader.diag.Location;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionFlags;
-import org.modload.loader.spi.TablePlan;
-import org.modload.loader.spi.TableRequest;
 
-/** Computes a {@link LoadPlan} for one object under a {@link LayoutPolicy}. */
+/**
+ * Places the allocated sections of the objects of one link, and its tables, under a
+ * {@link LayoutPolicy}: Linux's {@code layout_sections()} with the objects' sections taken in
+ * link order within each group.
+ */
 final class Layouter {
     /** Linux's SHF_RO_AFTER_INIT, set by the loader on the sections named below. */
     private static final long SHF_RO_AFTER_INIT = 0x00200000L;
     private static final Set<String> RO_AFTER_INIT = Set.of(".data..ro_after_init", "__jump_table");
 
+    private final List<ElfFile> objects;
     private final ElfFile obj;
     private final TablePlan tables;
     private final long pageSize;
     private final long small;
 
-    Layouter(ElfFile obj, TablePlan tables, long pageSize, long smallDataFlag) {
-        this.obj = obj;
+    Layouter(List<ElfFile> objects, TablePlan tables, long pageSize, long smallDataFlag) {
+        this.objects = objects;
+        this.obj = objects.get(0);
         this.tables = tables;
         this.pageSize = pageSize;
         this.small = smallDataFlag;
@@ -75,6 +79,7 @@ final class Layouter {
      */
     private void checkSizes() {
         long total = 0;
+        for (ElfFile obj : objects) {
         for (Section s : obj.sections()) {
             if (!s.isAllocated()) {
                 continue;
@@ -92,22 +97,27 @@ final class Layouter {
                         "allocated sections total more than 0x%x bytes, more than a module can load", MAX_IMAGE));
             }
         }
+        }
     }
 
     static boolean isInit(String name) {
         return name.startsWith(".init");
     }
 
-    LoadPlan plan(LayoutPolicy policy) {
+    /** The result of one layout: every placed piece in address order and the region bounds. */
+    record Laid(List<PlacedSection> placed, long coreBase, long coreSize, long initBase, long initSize) {
+    }
+
+    Laid plan(LayoutPolicy policy) {
         checkSizes();
-        LoadPlan plan = policy instanceof LayoutPolicy.Explicit e ? explicit(e)
+        Laid plan = policy instanceof LayoutPolicy.Explicit e ? explicit(e)
                 : linux(((LayoutPolicy.Linux) policy).base(), Map.of());
         checkAddressSpace(plan);
         return plan;
     }
 
     /** A 32-bit object's image must lie below 4 GiB: its relocations would silently wrap otherwise. */
-    private void checkAddressSpace(LoadPlan plan) {
+    private void checkAddressSpace(Laid plan) {
         if (!obj.elfClass().equals(org.modload.loader.elf.ElfClass.ELFCLASS32)) {
             return;
         }
@@ -120,12 +130,14 @@ final class Layouter {
         }
     }
 
-    private LoadPlan explicit(LayoutPolicy.Explicit e) {
+    private Laid explicit(LayoutPolicy.Explicit e) {
         Map<String, Long> pinned = new HashMap<>(e.addresses());
         Map<String, Section> byName = new HashMap<>();
-        for (Section s : obj.sections()) {
-            if (s.isAllocated() && !isPlaceholder(s)) {
-                byName.putIfAbsent(s.name(), s);
+        for (ElfFile o : objects) {
+            for (Section s : o.sections()) {
+                if (s.isAllocated() && !isPlaceholder(s)) {
+                    byName.putIfAbsent(s.name(), s);
+                }
             }
         }
         Set<String> tableNames = new HashSet<>();
@@ -156,12 +168,12 @@ final class Layouter {
             }
         }
         long base = align(end, pageSize);
-        LoadPlan plan = linux(base, pinned);
+        Laid plan = linux(base, pinned);
         checkOverlaps(plan);
         return plan;
     }
 
-    private void checkOverlaps(LoadPlan plan) {
+    private void checkOverlaps(Laid plan) {
         List<PlacedSection> sorted = new ArrayList<>(plan.placed());
         sorted.removeIf(p -> p.size() == 0);
         sorted.sort(Comparator.comparing(PlacedSection::address, Long::compareUnsigned));
@@ -176,14 +188,14 @@ final class Layouter {
         }
     }
 
-    private LoadPlan linux(long base, Map<String, Long> pinned) {
+    private Laid linux(long base, Map<String, Long> pinned) {
         List<PlacedSection> out = new ArrayList<>();
         Set<String> pinnedUsed = new HashSet<>();
         long coreSize = region(Region.CORE, base, pinned, pinnedUsed, out);
         long initBase = align(base + coreSize, pageSize);
         long initSize = region(Region.INIT, initBase, pinned, pinnedUsed, out);
         out.sort(Comparator.comparing(PlacedSection::address, Long::compareUnsigned));
-        return new LoadPlan(out, tables, base, coreSize, initBase, initSize);
+        return new Laid(out, base, coreSize, initBase, initSize);
     }
 
     /** Lays out one region from {@code base}; returns its size. Pinned names keep their address. */
@@ -191,25 +203,30 @@ final class Layouter {
             List<PlacedSection> out) {
         boolean init = region == Region.INIT;
         long[][] masks = masks();
-        boolean[] done = new boolean[obj.sections().size()];
+        boolean[][] done = new boolean[objects.size()][];
+        for (int o = 0; o < objects.size(); o++) {
+            done[o] = new boolean[objects.get(o).sections().size()];
+        }
         long size = 0;
         for (int m = 0; m < masks.length; m++) {
-            for (Section s : obj.sections()) {
-                long f = effectiveFlags(s);
-                if (done[s.index()] || (f & masks[m][0]) != masks[m][0] || (f & masks[m][1]) != 0
-                        || isInit(s.name()) != init || isPlaceholder(s)) {
-                    continue;
+            for (int o = 0; o < objects.size(); o++) {
+                for (Section s : objects.get(o).sections()) {
+                    long f = effectiveFlags(s);
+                    if (done[o][s.index()] || (f & masks[m][0]) != masks[m][0] || (f & masks[m][1]) != 0
+                            || isInit(s.name()) != init || isPlaceholder(s)) {
+                        continue;
+                    }
+                    done[o][s.index()] = true;
+                    long alignment = Math.max(s.header().addralign(), 1);
+                    Long pin = pinned.get(s.name());
+                    if (pin != null && pinnedUsed.add(s.name())) {
+                        out.add(new PlacedSection(s.name(), s.index(), pin, s.size(), alignment, region, o));
+                        continue;
+                    }
+                    size = align(size, alignment);
+                    out.add(new PlacedSection(s.name(), s.index(), base + size, s.size(), alignment, region, o));
+                    size += s.size();
                 }
-                done[s.index()] = true;
-                long alignment = Math.max(s.header().addralign(), 1);
-                Long pin = pinned.get(s.name());
-                if (pin != null && pinnedUsed.add(s.name())) {
-                    out.add(new PlacedSection(s.name(), s.index(), pin, s.size(), alignment, region));
-                    continue;
-                }
-                size = align(size, alignment);
-                out.add(new PlacedSection(s.name(), s.index(), base + size, s.size(), alignment, region));
-                size += s.size();
             }
             if (m == 0) {
                 size = tables(region, true, base, size, pinned, pinnedUsed, out);

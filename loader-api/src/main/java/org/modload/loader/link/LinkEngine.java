@@ -2,43 +2,50 @@ package org.modload.loader.link;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
-import org.modload.loader.diag.LayoutException;
 import org.modload.loader.diag.Location;
 import org.modload.loader.diag.UnresolvedSymbolException;
 import org.modload.loader.elf.ElfData;
 import org.modload.loader.elf.ElfFile;
-import org.modload.loader.elf.Relocation;
-import org.modload.loader.elf.RelocationSection;
 import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionType;
 import org.modload.loader.elf.Symbol;
-import org.modload.loader.elf.SymbolBinding;
-import org.modload.loader.elf.SymbolType;
+import org.modload.loader.reloc.Formula;
+import org.modload.loader.reloc.Operands;
+import org.modload.loader.reloc.RelocationType;
+import org.modload.loader.spi.Applied;
 import org.modload.loader.spi.Architecture;
-import org.modload.loader.spi.LinkageTables;
-import org.modload.loader.spi.Placement;
+import org.modload.loader.spi.EntryKind;
+import org.modload.loader.spi.EntryNeed;
+import org.modload.loader.spi.FunctionDescriptor;
+import org.modload.loader.spi.Layout;
+import org.modload.loader.spi.LinkSymbols;
+import org.modload.loader.spi.Need;
 import org.modload.loader.spi.Profile;
+import org.modload.loader.spi.Referent;
 import org.modload.loader.spi.RelocationSite;
-import org.modload.loader.spi.ResolvedValue;
-import org.modload.loader.spi.TablePlan;
 
 /**
- * The generic link engine for one architecture: plan (layout, with the architecture's tables
- * counted first), resolve (every symbol's value), relocate (the architecture applies each
- * entry of every relocation section whose target is allocated, as Linux's
- * {@code apply_relocations()} does). Each phase is a separate call so that a caller such as the
- * simulated kernel can put its own phases in between; {@link #link} runs all three.
- * Instances are immutable and may be shared between threads.
+ * The generic link engine for one architecture: plan (bind symbols across the objects, count
+ * the table entries the architecture's rule asks for, lay everything out, refine the count
+ * after a trial layout), resolve (every symbol's value), relocate (evaluate each applied
+ * relocation's formula, creating table entries on first use, and let the architecture write
+ * it, as Linux's {@code apply_relocations()} walks the sections). Each phase is a separate call
+ * so that a caller such as the simulated kernel can put its own phases in between;
+ * {@link #link} runs all three. Instances are immutable and may be shared between threads.
  */
 public final class LinkEngine {
-    /** How often {@link #plan} lets the architecture refine its tables after a trial layout. */
+    /** How often {@link #plan} counts again after a trial layout before keeping the first plan. */
     private static final int MAX_REFINE_ROUNDS = 4;
 
     private final Architecture arch;
@@ -51,157 +58,333 @@ public final class LinkEngine {
         return arch;
     }
 
-    /**
-     * Checks the object against the architecture, counts its tables and places everything.
-     *
-     * @throws org.modload.loader.diag.LoaderException when the object is not for this
-     *     architecture or cannot be placed as asked
-     */
+    /** {@link #plan(List, Profile, LayoutPolicy)} for one object. */
     public LoadPlan plan(ElfFile obj, Profile profile, LayoutPolicy policy) {
-        obj.requireTarget(arch.machine(), arch.elfClass(),
-                arch.byteOrder().equals(ByteOrder.LITTLE_ENDIAN) ? ElfData.ELFDATA2LSB : ElfData.ELFDATA2MSB);
-        arch.checkObject(obj, profile);
-        TablePlan tables = arch.planTables(obj, profile);
-        LoadPlan first = new Layouter(obj, tables, arch.pageSize(), arch.smallDataFlag()).plan(policy);
-        if (tables.tables().isEmpty()) {
-            return first;
-        }
-        // Shrinking a table moves what follows it, so the refined plan is laid out and asked
-        // again until it stays put; without a fixed point the first (upper-bound) plan is kept.
-        LoadPlan plan = first;
-        for (int round = 0; round < MAX_REFINE_ROUNDS; round++) {
-            TablePlan refined = arch.refineTables(obj, profile, plan.tables(), trialPlacement(plan));
-            if (refined.equals(plan.tables())) {
-                return plan;
-            }
-            plan = new Layouter(obj, refined, arch.pageSize(), arch.smallDataFlag()).plan(policy);
-        }
-        return first;
-    }
-
-    private static Placement trialPlacement(LoadPlan plan) {
-        Map<String, Long> tableAddresses = new HashMap<>();
-        plan.tablePlacements().forEach((n, p) -> tableAddresses.put(n, p.address()));
-        return new Placement(plan.sectionAddresses(), tableAddresses, Map.of(), plan.coreBase(), plan.coreSize(),
-                plan.initBase(), plan.initSize());
+        return plan(List.of(obj), profile, policy, Map.of());
     }
 
     /**
-     * Gives every symbol its value: section symbols and symbols defined in a section get the
-     * section's address plus st_value (unplaced sections count as address 0, as in Linux),
-     * absolute symbols keep st_value, undefined ones ask {@code resolver} (an unknown weak
-     * symbol is 0). Asks the resolver once per undefined name.
+     * Checks the objects against the architecture, binds their symbols, counts their tables
+     * and places everything. Imported symbols are not known yet, so the table rule decides for
+     * them as for unknown addresses.
      *
-     * @throws UnresolvedSymbolException for the first unknown non-weak undefined symbol
-     * @throws LayoutException for a common symbol (Linux: "please compile with -fno-common")
+     * @throws org.modload.loader.diag.LoaderException when an object is not for this
+     *     architecture, two objects define one symbol, or the objects cannot be placed as asked
      */
-    public ResolvedSymbols resolve(ElfFile obj, LoadPlan plan, SymbolResolver resolver) {
-        List<Symbol> syms = obj.symbols();
-        long[] values = new long[syms.size()];
-        Map<String, SymbolDefinition> imported = new LinkedHashMap<>();
-        Map<Integer, Long> addresses = plan.sectionAddresses();
-        Section symtab = obj.symbolTable().orElse(null);
-        for (int i = 1; i < syms.size(); i++) {
-            Symbol s = syms.get(i);
-            if (s.isUndefined()) {
-                if (s.name().isEmpty()) {
-                    continue;
-                }
-                SymbolDefinition d = imported.get(s.name());
-                if (d == null) {
-                    Optional<SymbolDefinition> found = resolver.resolve(s.name());
-                    if (found.isEmpty()) {
-                        if (s.bind().equals(SymbolBinding.STB_WEAK)) {
-                            continue;
-                        }
-                        throw new UnresolvedSymbolException(Location.ofSection(obj.name(), symtab.index(),
-                                symtab.name()), s.name());
-                    }
-                    d = found.get();
-                    imported.put(s.name(), d);
-                }
-                values[i] = d.address();
-            } else if (s.isCommon()) {
-                throw new LayoutException(Location.ofSection(obj.name(), symtab.index(), symtab.name()),
-                        "common symbol '" + s.name() + "' cannot be loaded (compile with -fno-common)");
-            } else if (s.isInSection()) {
-                values[i] = addresses.getOrDefault(s.shndx(), 0L) + s.value();
-            } else {
-                values[i] = s.value();
+    public LoadPlan plan(List<ElfFile> objects, Profile profile, LayoutPolicy policy) {
+        return plan(objects, profile, policy, Map.of());
+    }
+
+    private LoadPlan plan(List<ElfFile> objects, Profile profile, LayoutPolicy policy, Map<String, Long> imports) {
+        return plan(bind(objects, profile), profile, policy, imports);
+    }
+
+    /** Checks the objects and binds their symbols (layout-independent). */
+    private Binding bind(List<ElfFile> objects, Profile profile) {
+        if (objects.isEmpty()) {
+            throw new IllegalArgumentException("nothing to link");
+        }
+        ElfData data = arch.byteOrder().equals(ByteOrder.LITTLE_ENDIAN) ? ElfData.ELFDATA2LSB : ElfData.ELFDATA2MSB;
+        for (ElfFile obj : objects) {
+            obj.requireTarget(arch.machine(), arch.elfClass(), data);
+            arch.checkObject(obj, profile);
+        }
+        Set<String> tableNames = tableNames(profile);
+        return Binding.of(objects, (o, i) -> placed(objects.get(o), i, tableNames),
+                Set.copyOf(arch.linkSymbolNames(profile)));
+    }
+
+    private Set<String> tableNames(Profile profile) {
+        Set<String> tableNames = new HashSet<>();
+        arch.entryKinds(profile).forEach(k -> tableNames.add(k.table()));
+        return tableNames;
+    }
+
+    private LoadPlan plan(Binding binding, Profile profile, LayoutPolicy policy, Map<String, Long> imports) {
+        List<ElfFile> objects = binding.objects();
+        List<EntryKind> kinds = arch.entryKinds(profile);
+        Set<String> tableNames = tableNames(profile);
+        int[] sectionCounts = objects.stream().mapToInt(o -> o.sections().size()).toArray();
+        if (kinds.isEmpty()) {
+            Layouter.Laid laid = layout(objects, TablePlan.NONE, policy);
+            return new LoadPlan(binding, profile, laid, TablePlan.NONE, new TableCount(kinds), true,
+                    knowledge(objects, laid, profile, imports, sectionCounts));
+        }
+        Sites sites = new Sites(arch, binding, profile);
+        TableCount first = count(sites, profile, kinds, Knowledge.before(imports), tableNames);
+        Layouter.Laid firstLaid = layout(objects, first.plan(), policy);
+        TableCount current = first;
+        Layouter.Laid laid = firstLaid;
+        // Shrinking a table moves what follows it, so the refined count is laid out and asked
+        // again until it stays put; without a fixed point the first (upper-bound) plan is kept.
+        for (int round = 0; round < MAX_REFINE_ROUNDS; round++) {
+            Knowledge k = knowledge(objects, laid, profile, imports, sectionCounts);
+            TableCount refined = count(sites, profile, kinds, k, tableNames);
+            if (refined.equals(current)) {
+                return new LoadPlan(binding, profile, laid, current.plan(), current, true, k);
             }
+            current = refined;
+            laid = layout(objects, refined.plan(), policy);
+        }
+        Knowledge k = knowledge(objects, firstLaid, profile, imports, sectionCounts);
+        return new LoadPlan(binding, profile, firstLaid, first.plan(), count(sites, profile, kinds, k, tableNames),
+                false, k);
+    }
+
+    /**
+     * The tables the architecture's rule asks for before layout (Linux's
+     * {@code module_frob_arch_sections}): the upper bound {@link #plan} starts from. Changes
+     * nothing.
+     *
+     * @throws org.modload.loader.diag.LoaderException as {@link #plan} does before layout
+     */
+    public TablePlan tablesBeforeLayout(List<ElfFile> objects, Profile profile) {
+        List<EntryKind> kinds = arch.entryKinds(profile);
+        if (kinds.isEmpty()) {
+            return TablePlan.NONE;
+        }
+        Binding binding = bind(objects, profile);
+        return count(new Sites(arch, binding, profile), profile, kinds, Knowledge.before(Map.of()), tableNames(profile))
+                .plan();
+    }
+
+    private Layouter.Laid layout(List<ElfFile> objects, TablePlan tables, LayoutPolicy policy) {
+        return new Layouter(objects, tables, arch.pageSize(), arch.smallDataFlag()).plan(policy);
+    }
+
+    private Knowledge knowledge(List<ElfFile> objects, Layouter.Laid laid, Profile profile, Map<String, Long> imports,
+            int[] sectionCounts) {
+        Map<String, Long> tables = new HashMap<>();
+        laid.placed().stream().filter(PlacedSection::isTable).forEach(p -> tables.put(p.name(), p.address()));
+        Layout layout = new Layout(tables, laid.coreBase(), laid.coreSize(), laid.initBase(), laid.initSize());
+        return Knowledge.after(objects.size(), laid, arch.linkSymbols(layout, profile), imports, sectionCounts);
+    }
+
+    /** A loaded section: allocated, and not the placeholder of one of the tables. */
+    private static boolean placed(ElfFile obj, int index, Set<String> tableNames) {
+        if (index <= 0 || index >= obj.sections().size()) {
+            return false;
+        }
+        Section s = obj.section(index);
+        return s.isAllocated() && !tableNames.contains(s.name());
+    }
+
+    /** Counts the entries the rule asks for under {@code k}. */
+    private TableCount count(Sites sites, Profile profile, List<EntryKind> kinds, Knowledge k, Set<String> tableNames) {
+        TableCount c = new TableCount(kinds);
+        sites.walk(new Sites.Memory() {
+            @Override
+            public Optional<ByteBuffer> of(int object, Section target) {
+                ElfFile obj = sites.objects().get(object);
+                return placed(obj, target.index(), tableNames) ? Optional.of(target.bytes()) : Optional.empty();
+            }
+
+            @Override
+            public long address(int object, Section target) {
+                return 0;
+            }
+        }, false, (site, addend) -> {
+            Need need = arch.need(site, profile, k.reach(site));
+            if (need instanceof EntryNeed en) {
+                c.add(en, site.referent(), addend);
+            }
+        });
+        return c;
+    }
+
+    /**
+     * Gives every symbol its value (Linux's {@code simplify_symbols()}): symbols of placed
+     * sections their section's address plus st_value (unplaced sections count as address 0, as
+     * in Linux), absolute symbols st_value, the tables' symbols theirs, references to another
+     * object's definition that definition's, and imported ones what {@code resolver} says (an
+     * unknown weak symbol is 0). Asks the resolver once per imported name, in the order the
+     * objects first reference them.
+     *
+     * @throws UnresolvedSymbolException naming every unknown non-weak imported symbol
+     */
+    public ResolvedSymbols resolve(LoadPlan plan, SymbolResolver resolver) {
+        return values(plan, imports(plan.binding(), resolver));
+    }
+
+    private static Map<String, SymbolDefinition> imports(Binding binding, SymbolResolver resolver) {
+        Map<String, SymbolDefinition> imported = new LinkedHashMap<>();
+        List<UnresolvedSymbolException.Missing> missing = new ArrayList<>();
+        for (Map.Entry<String, Binding.Reference> e : binding.imports().entrySet()) {
+            Optional<SymbolDefinition> found = resolver.resolve(e.getKey());
+            if (found.isPresent()) {
+                imported.put(e.getKey(), found.get());
+            } else if (!e.getValue().weak()) {
+                ElfFile obj = binding.objects().get(e.getValue().object());
+                Section symtab = obj.symbolTable().orElseThrow();
+                missing.add(new UnresolvedSymbolException.Missing(Location.ofSection(obj.name(), symtab.index(),
+                        symtab.name()), e.getKey()));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new UnresolvedSymbolException(missing);
+        }
+        return imported;
+    }
+
+    /** {@link #resolve(LoadPlan, SymbolResolver)}; {@code obj} must be the plan's only object. */
+    public ResolvedSymbols resolve(ElfFile obj, LoadPlan plan, SymbolResolver resolver) {
+        requireOnly(obj, plan);
+        return resolve(plan, resolver);
+    }
+
+    private static void requireOnly(ElfFile obj, LoadPlan plan) {
+        if (plan.objects().size() != 1 || plan.objects().get(0) != obj) {
+            throw new IllegalArgumentException(obj.name() + " is not the only object of the plan");
+        }
+    }
+
+    private static ResolvedSymbols values(LoadPlan plan, Map<String, SymbolDefinition> imported) {
+        Binding b = plan.binding();
+        List<ElfFile> objects = plan.objects();
+        Knowledge k = plan.knowledge();
+        long[][] values = new long[objects.size()][];
+        for (int o = 0; o < objects.size(); o++) {
+            int n = objects.get(o).symbols().size();
+            long[] v = new long[n];
+            for (int i = 1; i < n; i++) {
+                Referent r = b.referent(o, i);
+                if (r instanceof Referent.Imported im) {
+                    SymbolDefinition d = imported.get(im.name());
+                    v[i] = d == null ? 0 : d.address();
+                } else {
+                    OptionalLong s = k.symbol(r);
+                    v[i] = s.isPresent() ? s.getAsLong() : 0;
+                }
+            }
+            values[o] = v;
         }
         return new ResolvedSymbols(values, imported);
     }
 
+    /** {@link #relocate(LoadPlan, ResolvedSymbols)}; {@code obj} must be the plan's only object. */
+    public LoadedImage relocate(ElfFile obj, LoadPlan plan, ResolvedSymbols symbols, Profile profile) {
+        requireOnly(obj, plan);
+        if (profile != plan.profile()) {
+            throw new IllegalArgumentException("the plan was made for " + plan.profile() + ", not " + profile);
+        }
+        return relocate(plan, symbols);
+    }
+
     /**
-     * Copies every placed section into fresh memory, binds the architecture's tables and
-     * applies every relocation whose target section is placed, in file order.
+     * Copies every placed section into fresh memory, builds the tables and applies every
+     * relocation whose target section is placed, in file order, in the plan's profile.
      *
      * @throws org.modload.loader.diag.RelocationException for the first relocation that cannot
-     *     be applied; nothing of this load is kept
+     *     be applied; nothing of this link is kept
      */
-    public LoadedImage relocate(ElfFile obj, LoadPlan plan, ResolvedSymbols symbols, Profile profile) {
-        Map<Integer, ByteBuffer> memory = new HashMap<>();
+    public LoadedImage relocate(LoadPlan plan, ResolvedSymbols symbols) {
+        Profile profile = plan.profile();
+        List<ElfFile> objects = plan.objects();
+        Map<Long, ByteBuffer> memory = new HashMap<>();
         Map<String, ByteBuffer> tableMemory = new HashMap<>();
+        Map<String, Long> tableAddresses = new HashMap<>();
+        ByteOrder order = objects.get(0).data().order();
         for (PlacedSection p : plan.placed()) {
-            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(p.size())).order(obj.data().order());
+            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(p.size())).order(order);
             if (p.isTable()) {
                 tableMemory.put(p.name(), b);
+                tableAddresses.put(p.name(), p.address());
             } else {
-                Section s = obj.section(p.sectionIndex());
+                Section s = objects.get(p.object()).section(p.sectionIndex());
                 if (!s.type().equals(SectionType.SHT_NOBITS)) {
                     b.put(0, s.bytes(), 0, Math.toIntExact(s.size()));
                 }
-                memory.put(p.sectionIndex(), b);
+                memory.put(LoadedImage.key(p.object(), p.sectionIndex()), b);
             }
         }
-        Map<String, Long> tableAddresses = new HashMap<>();
-        plan.tablePlacements().forEach((n, p) -> tableAddresses.put(n, p.address()));
-        Placement placement = new Placement(plan.sectionAddresses(), tableAddresses, tableMemory,
-                plan.coreBase(), plan.coreSize(), plan.initBase(), plan.initSize());
-        LinkageTables tables = arch.bindTables(obj, profile, plan.tables(), placement);
-        Map<Integer, Long> addresses = plan.sectionAddresses();
-        List<Symbol> syms = obj.symbols();
-        Symbol[] shown = new Symbol[syms.size()]; // display forms, made once per symbol
-        for (RelocationSection rs : obj.relocationSections()) {
-            Section target = rs.target();
-            Long base = addresses.get(target.index());
-            if (base == null) {
-                continue; // Linux skips relocations of sections it does not load.
+        Knowledge k = plan.knowledge();
+        Map<String, Long> linkSymbols = k.linkSymbols();
+        OptionalLong got = optional(linkSymbols.get(LinkSymbols.GLOBAL_OFFSET_TABLE));
+        OptionalLong gp = optional(linkSymbols.get(LinkSymbols.GP));
+        boolean tables = !plan.count().kinds().isEmpty();
+        Entries entries = tables ? new Entries(plan.count(), tableAddresses, tableMemory, got, gp, plan.exactTables())
+                : null;
+        Binding binding = plan.binding();
+        long coreBase = plan.coreBase();
+        Layout layout = new Layout(tableAddresses, plan.coreBase(), plan.coreSize(), plan.initBase(), plan.initSize());
+        new Sites(arch, binding, profile).walk(new Sites.Memory() {
+            @Override
+            public Optional<ByteBuffer> of(int object, Section target) {
+                return Optional.ofNullable(memory.get(LoadedImage.key(object, target.index())));
             }
-            ByteBuffer mem = memory.get(target.index());
-            for (Relocation r : rs.entries()) {
-                Symbol sym = syms.get(r.symbol());
-                Symbol display = shown[r.symbol()];
-                if (display == null) {
-                    display = displayed(obj, sym);
-                    shown[r.symbol()] = display;
-                }
-                RelocationSite site = new RelocationSite(obj.name(), target, r, display, base + r.offset(), mem);
-                long addend = r.addend().isPresent() ? r.addend().getAsLong() : arch.implicitAddend(site);
-                ResolvedValue v = new ResolvedValue(symbols.value(r.symbol()), addend, sym.isUndefined(),
-                        sym.isUndefined() ? symbols.descriptor(sym.name()) : Optional.empty());
-                arch.apply(site, v, tables, profile);
+
+            @Override
+            public long address(int object, Section target) {
+                return k.sectionAddress(object, target.index()).orElseThrow();
             }
+        }, true, (site, addend) -> {
+            int symbol = site.entry().symbol();
+            long s = symbols.value(site.object(), symbol);
+            Need need = tables ? arch.need(site, profile, k.reach(site)) : Need.NONE;
+            OptionalLong entry = OptionalLong.empty();
+            if (need instanceof EntryNeed en) {
+                Optional<FunctionDescriptor> d = site.referent() instanceof Referent.Imported im
+                        ? symbols.descriptor(im.name()) : Optional.empty();
+                entry = OptionalLong.of(entries.address(en, site, new Entries.Symbol(s, addend, d)));
+            }
+            RelocationType row = site.type();
+            long a = addend;
+            long p = arch.place(site, row);
+            if (need instanceof Need.Relaxed rx) {
+                row = rx.as();
+                a = rx.addend().orElse(addend);
+                p = arch.place(site, row) + rx.placeDelta();
+            }
+            long sa = s + a;
+            Operands ops = new Operands(s, a, p, binding.size(site.object(), symbol), coreBase, got, gp, entry,
+                    site.place() - site.offset(), layout.inInit(sa) ? plan.initBase() : coreBase);
+            Formula f = row.formula();
+            long value = f == Formula.NONE || f == Formula.SPECIAL ? 0 : f.evaluate(ops);
+            arch.write(site, new Applied(row, need, ops, value), profile);
+        });
+        if (entries != null) {
+            entries.finish();
         }
-        tables.finish();
-        return new LoadedImage(plan, memory, tableMemory, symbols, tables.symbols());
+        return new LoadedImage(plan, memory, tableMemory, symbols, defined(plan, symbols));
     }
 
-    /** A section symbol has no name of its own; messages name its section instead, as lld does. */
-    private static Symbol displayed(ElfFile obj, Symbol s) {
-        if (s.type().equals(SymbolType.STT_SECTION) && s.name().isEmpty() && s.isInSection()) {
-            String n = obj.section(s.shndx()).name();
-            return new Symbol(s.index(), n, s.value(), s.size(), s.type(), s.bind(), s.visibility(), s.other(),
-                    s.rawShndx(), s.shndx());
-        }
-        return s;
+    private static OptionalLong optional(Long v) {
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
     }
 
-    /** Runs {@link #plan}, {@link #resolve} and {@link #relocate}. */
+    private static List<DefinedSymbol> defined(LoadPlan plan, ResolvedSymbols symbols) {
+        List<DefinedSymbol> out = new ArrayList<>();
+        for (Binding.Definition d : plan.binding().definitions()) {
+            Symbol s = d.symbol();
+            out.add(new DefinedSymbol(s.name(), symbols.value(d.object(), s.index()), s.size(), s.type(), s.bind(),
+                    d.object()));
+        }
+        return out;
+    }
+
+    /** Runs {@link #plan}, {@link #resolve} and {@link #relocate} for one object. */
     public LoadedImage link(ElfFile obj, Profile profile, LayoutPolicy policy, SymbolResolver resolver) {
-        LoadPlan plan = plan(obj, profile, policy);
-        ResolvedSymbols symbols = resolve(obj, plan, resolver);
-        return relocate(obj, plan, symbols, profile);
+        return link(List.of(obj), profile, policy, resolver);
+    }
+
+    /**
+     * Links several objects into one image, as ld and JITLink do: symbols one object defines
+     * satisfy the others' references before {@code resolver} is asked; imported symbols are
+     * resolved before layout, so that the table rule knows their addresses (a call that reaches
+     * needs no stub).
+     *
+     * @throws org.modload.loader.diag.LoaderException as the phases do
+     */
+    public LoadedImage link(List<ElfFile> objects, Profile profile, LayoutPolicy policy, SymbolResolver resolver) {
+        Binding binding = bind(objects, profile);
+        Map<String, SymbolDefinition> imported = imports(binding, resolver);
+        Map<String, Long> addresses = new HashMap<>();
+        if (!arch.entryKinds(profile).isEmpty()) {
+            imported.forEach((n, d) -> addresses.put(n, d.address()));
+            // An unknown weak symbol is 0, and the rule may know it.
+            binding.imports().forEach((n, r) -> addresses.putIfAbsent(n, 0L));
+        }
+        LoadPlan plan = plan(binding, profile, policy, addresses);
+        return relocate(plan, values(plan, imported));
     }
 }

@@ -3,25 +3,111 @@ package org.modload.loader.link;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.modload.loader.spi.TablePlan;
+import org.modload.loader.elf.ElfFile;
+import org.modload.loader.spi.Profile;
 
 /**
- * Where everything of one object goes: every placed section and table, in address order, and
- * the bounds of the core and init regions. Immutable.
+ * Where everything of one link goes: every placed section and table, in address order, the
+ * bounds of the core and init regions, and the symbols the tables define. Made by
+ * {@link LinkEngine#plan}; it also carries what the engine decided while planning (the
+ * entries counted, what was known of addresses) so that relocation applies the same
+ * decisions. Immutable.
  */
-public record LoadPlan(List<PlacedSection> placed, TablePlan tables, long coreBase, long coreSize,
-        long initBase, long initSize) {
+public final class LoadPlan {
+    private final Binding binding;
+    private final Profile profile;
+    private final List<PlacedSection> placed;
+    private final TablePlan tables;
+    private final long coreBase;
+    private final long coreSize;
+    private final long initBase;
+    private final long initSize;
+    private final TableCount count;
+    private final boolean exact;
+    private final Knowledge knowledge;
 
-    public LoadPlan {
-        placed = List.copyOf(placed);
+    LoadPlan(Binding binding, Profile profile, Layouter.Laid laid, TablePlan tables, TableCount count, boolean exact,
+            Knowledge knowledge) {
+        this.binding = binding;
+        this.profile = profile;
+        this.placed = List.copyOf(laid.placed());
+        this.tables = tables;
+        this.coreBase = laid.coreBase();
+        this.coreSize = laid.coreSize();
+        this.initBase = laid.initBase();
+        this.initSize = laid.initSize();
+        this.count = count;
+        this.exact = exact;
+        this.knowledge = knowledge;
     }
 
-    /** The placement of section {@code index}, if it is allocated. */
+    /** Every placed piece, sections and tables, in address order. */
+    public List<PlacedSection> placed() {
+        return placed;
+    }
+
+    /** The tables placed (one per entry kind; empty when the architecture builds none in the profile). */
+    public TablePlan tables() {
+        return tables;
+    }
+
+    public long coreBase() {
+        return coreBase;
+    }
+
+    public long coreSize() {
+        return coreSize;
+    }
+
+    public long initBase() {
+        return initBase;
+    }
+
+    public long initSize() {
+        return initSize;
+    }
+
+    /** The objects of the link, in link order. */
+    public List<ElfFile> objects() {
+        return binding.objects();
+    }
+
+    /** The profile the plan was made for. */
+    public Profile profile() {
+        return profile;
+    }
+
+    /** The symbols the architecture's tables define (e.g. {@code _GLOBAL_OFFSET_TABLE_}, {@code __gp}). */
+    public Map<String, Long> linkSymbols() {
+        return knowledge.linkSymbols();
+    }
+
+    /**
+     * Whether the tables are sized exactly for the final layout (the engine reached a fixed
+     * point), rather than by the upper bound counted before layout.
+     */
+    public boolean exactTables() {
+        return exact;
+    }
+
+    /** The placement of section {@code index} of the first (or only) object, if it is placed. */
     public Optional<PlacedSection> section(int index) {
-        return placed.stream().filter(p -> p.sectionIndex() == index).findFirst();
+        return section(0, index);
+    }
+
+    /** The placement of section {@code index} of object {@code object}, if it is placed. */
+    public Optional<PlacedSection> section(int object, int index) {
+        return placed.stream().filter(p -> !p.isTable() && p.object() == object && p.sectionIndex() == index)
+                .findFirst();
+    }
+
+    /** The address of section {@code index} of object {@code object}, if it is placed. */
+    public OptionalLong sectionAddress(int object, int index) {
+        return knowledge.sectionAddress(object, index);
     }
 
     /** The placement of the table called {@code name}. */
@@ -29,9 +115,9 @@ public record LoadPlan(List<PlacedSection> placed, TablePlan tables, long coreBa
         return placed.stream().filter(p -> p.isTable() && p.name().equals(name)).findFirst();
     }
 
-    /** Section index to address, for every placed section of the object. */
+    /** Section index to address, for every placed section of the first (or only) object. */
     public Map<Integer, Long> sectionAddresses() {
-        return placed.stream().filter(p -> !p.isTable())
+        return placed.stream().filter(p -> !p.isTable() && p.object() == 0)
                 .collect(Collectors.toUnmodifiableMap(PlacedSection::sectionIndex, PlacedSection::address));
     }
 
@@ -39,5 +125,17 @@ public record LoadPlan(List<PlacedSection> placed, TablePlan tables, long coreBa
     public Map<String, PlacedSection> tablePlacements() {
         return placed.stream().filter(PlacedSection::isTable)
                 .collect(Collectors.toUnmodifiableMap(PlacedSection::name, Function.identity()));
+    }
+
+    Binding binding() {
+        return binding;
+    }
+
+    TableCount count() {
+        return count;
+    }
+
+    Knowledge knowledge() {
+        return knowledge;
     }
 }

@@ -1,28 +1,33 @@
 package org.modload.loader.link;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The result of one link: the plan, the relocated bytes of every placed section and table (as
- * read-only views), the resolved symbols and any addresses the architecture defined (ia64's
- * {@code __gp}). Immutable.
+ * read-only views), the resolved symbols, the symbols the tables define ({@code __gp},
+ * {@code _GLOBAL_OFFSET_TABLE_}) and the global symbols the objects define. Immutable.
  */
 public final class LoadedImage {
     private final LoadPlan plan;
-    private final Map<Integer, ByteBuffer> sections;
+    private final Map<Long, ByteBuffer> sections;
     private final Map<String, ByteBuffer> tables;
     private final ResolvedSymbols symbols;
-    private final Map<String, Long> archSymbols;
+    private final List<DefinedSymbol> defined;
 
-    LoadedImage(LoadPlan plan, Map<Integer, ByteBuffer> sections, Map<String, ByteBuffer> tables,
-            ResolvedSymbols symbols, Map<String, Long> archSymbols) {
+    LoadedImage(LoadPlan plan, Map<Long, ByteBuffer> sections, Map<String, ByteBuffer> tables, ResolvedSymbols symbols,
+            List<DefinedSymbol> defined) {
         this.plan = plan;
         this.sections = Map.copyOf(sections);
         this.tables = Map.copyOf(tables);
         this.symbols = symbols;
-        this.archSymbols = Map.copyOf(archSymbols);
+        this.defined = List.copyOf(defined);
+    }
+
+    static long key(int object, int index) {
+        return ((long) object << 32) | (index & 0xffffffffL);
     }
 
     public LoadPlan plan() {
@@ -33,25 +38,42 @@ public final class LoadedImage {
         return symbols;
     }
 
-    /** Addresses the architecture defined for the image, by name. */
+    /** The symbols the link defined from its tables, by name (ia64's {@code __gp}, x86's {@code _GLOBAL_OFFSET_TABLE_}). */
     public Map<String, Long> archSymbols() {
-        return archSymbols;
+        return plan.linkSymbols();
     }
 
-    /** The relocated bytes of placed section {@code index} (zeros for SHT_NOBITS). */
+    /** The global and weak symbols the objects define (the definition each name binds to), in link order. */
+    public List<DefinedSymbol> definedSymbols() {
+        return defined;
+    }
+
+    /** The defined symbol called {@code name}, if the link defines it. */
+    public Optional<DefinedSymbol> definedSymbol(String name) {
+        return defined.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /** The relocated bytes of placed section {@code index} of the first (or only) object (zeros for SHT_NOBITS). */
     public Optional<ByteBuffer> sectionBytes(int index) {
-        ByteBuffer b = sections.get(index);
-        return b == null ? Optional.empty() : Optional.of(b.asReadOnlyBuffer().order(b.order()));
+        return sectionBytes(0, index);
+    }
+
+    /** The relocated bytes of placed section {@code index} of object {@code object}. */
+    public Optional<ByteBuffer> sectionBytes(int object, int index) {
+        return view(sections.get(key(object, index)));
     }
 
     /** The bytes of the table called {@code name}. */
     public Optional<ByteBuffer> tableBytes(String name) {
-        ByteBuffer b = tables.get(name);
+        return view(tables.get(name));
+    }
+
+    private static Optional<ByteBuffer> view(ByteBuffer b) {
         return b == null ? Optional.empty() : Optional.of(b.asReadOnlyBuffer().order(b.order()));
     }
 
     /** The bytes of a placed piece, section or table. */
     public ByteBuffer bytes(PlacedSection p) {
-        return (p.isTable() ? tableBytes(p.name()) : sectionBytes(p.sectionIndex())).orElseThrow();
+        return (p.isTable() ? tableBytes(p.name()) : sectionBytes(p.object(), p.sectionIndex())).orElseThrow();
     }
 }

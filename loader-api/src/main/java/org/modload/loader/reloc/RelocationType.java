@@ -18,6 +18,9 @@ public interface RelocationType {
     /** How the computed value must fit the field. */
     Overflow overflow();
 
-    /** The psABI's calculation, as written in the document (e.g. {@code S + A - P}); for messages and docs. */
-    String formula();
+    /**
+     * The calculation the core evaluates for this type (e.g. {@link Formula#S_A_P}), or
+     * {@link Formula#SPECIAL} for what the architecture computes itself.
+     */
+    Formula formula();
 }

@@ -1,6 +1,8 @@
 package org.modload.loader.spi;
 
 import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.modload.loader.elf.ElfClass;
@@ -10,9 +12,15 @@ import org.modload.loader.reloc.RelocationType;
 
 /**
  * An architecture plugin: everything the generic link engine needs to know about one
- * e_machine. Implementations are stateless and thread-safe; per-load state lives in the
- * {@link LinkageTables} they create. Found through {@link java.util.ServiceLoader} (see
- * {@link Architectures}); tests may construct them directly.
+ * e_machine. Implementations are stateless and thread-safe. Found through
+ * {@link java.util.ServiceLoader} (see {@link Architectures}); tests may construct them directly.
+ *
+ * <p>For each relocation the engine looks the row up once ({@link #relocationType}), refuses
+ * what the profile does not apply ({@link #applies}), asks the one table rule ({@link #need})
+ * which entry or relaxation the site needs, evaluates the row's formula on the operands and
+ * hands the value to {@link #write}. Tables are the engine's: it counts with the same rule
+ * before layout, refines after a trial layout, creates each entry once and checks that what it
+ * allocated was used.
  */
 public interface Architecture {
 
@@ -53,6 +61,20 @@ public interface Architecture {
     }
 
     /**
+     * Whether the architecture applies {@code type} at all in {@code profile}, before any value
+     * is looked at. The engine refuses the others, located, as unsupported. Changes nothing.
+     */
+    boolean applies(RelocationType type, Profile profile);
+
+    /**
+     * Why {@code type} is not applied in {@code profile}, appended to the refusal ("no TLS
+     * runtime"); empty for a plain "unsupported relocation type".
+     */
+    default String whyNot(RelocationType type, Profile profile) {
+        return "";
+    }
+
+    /**
      * Called by the engine before layout, once per object, to check that the object as a whole
      * is one this architecture loads (e.g. ia64 refuses SHT_REL sections, as Linux does).
      * Changes nothing.
@@ -64,50 +86,67 @@ public interface Architecture {
 
     /**
      * For SHT_REL sections: the addend stored in the place, read before the place is written.
-     * Called once per REL entry, before {@link #apply}. Changes nothing.
+     * Called once per REL entry of an applied type. Changes nothing.
      *
-     * @throws org.modload.loader.diag.RelocationException for a type the architecture does not apply
+     * @throws org.modload.loader.diag.RelocationException when the place lies outside its section
      */
     long implicitAddend(RelocationSite site);
 
     /**
-     * Counts the GOT, PLT and descriptor entries the object needs before layout (Linux's
-     * {@code module_frob_arch_sections}). Called once per load. Changes nothing.
+     * The table entries the architecture builds in {@code profile}, in layout order; the rule
+     * {@link #need} only names these. Empty (the default) when it builds none, and the engine
+     * then never asks {@link #need}.
      */
-    default TablePlan planTables(ElfFile obj, Profile profile) {
-        return TablePlan.NONE;
+    default List<EntryKind> entryKinds(Profile profile) {
+        return List.of();
     }
 
     /**
-     * Called by the engine after a trial layout made with {@code plan} (the result of
-     * {@link #planTables} or of the previous call): returns the tables the object needs when
-     * laid out as {@code trial} says. Counting before layout can only give an upper bound where
-     * a need depends on distances (ia64: an LTOFF22X target within gp reach needs no GOT entry);
-     * this lets the architecture size its tables exactly. The engine lays the object out again
-     * with the returned plan while it differs from the one laid out, a bounded number of times;
-     * without a fixed point it keeps the layout of the first plan, which must therefore be an
-     * upper bound of every refinement. Not called when {@link #planTables} asked for no table.
-     * The default returns {@code plan}. Changes nothing; {@code trial} has no table memory.
+     * The one table rule: which entry, if any, the relocation at {@code site} needs, or which
+     * row it is relaxed to. Called by the engine before layout (with {@link Reach#UNKNOWN}: the
+     * answer must then be an upper bound of every later one, e.g. an entry wherever an entry may
+     * be needed), after each trial layout, and while relocating, always with the knowledge of
+     * the plan it applies. Must depend only on its arguments. Changes nothing; {@code site}'s
+     * memory is read-only while planning.
      */
-    default TablePlan refineTables(ElfFile obj, Profile profile, TablePlan plan, Placement trial) {
-        return plan;
+    default Need need(RelocationSite site, Profile profile, Reach reach) {
+        return Need.NONE;
     }
 
     /**
-     * Binds the planned tables to their addresses and memory once layout is done. Called once
-     * per load, after {@link #planTables}; the result is used for that load only.
+     * The symbols the link defines from its tables and regions, by name:
+     * {@code _GLOBAL_OFFSET_TABLE_} (the GOT term) and {@code __gp} (the GP term). Called once
+     * per layout (trial and final). Undefined references to these names resolve to them before
+     * the caller's resolver is asked. Changes nothing.
      */
-    default LinkageTables bindTables(ElfFile obj, Profile profile, TablePlan plan, Placement placement) {
-        return LinkageTables.NONE;
+    default Map<String, Long> linkSymbols(Layout layout, Profile profile) {
+        return Map.of();
+    }
+
+    /** The names {@link #linkSymbols} defines, known before layout; empty by default. */
+    default List<String> linkSymbolNames(Profile profile) {
+        return List.of();
     }
 
     /**
-     * Applies one relocation: computes the value from {@code value} and the site, checks it
-     * against the field, and writes it through {@code site}. Called once per entry in file
-     * order; may fill entries of {@code tables}. Writes nothing when it throws.
+     * P as the row's formula means it: the place's address by default; ia64 instruction
+     * fields count from the bundle. Called once per applied relocation. Changes nothing.
+     */
+    default long place(RelocationSite site, RelocationType row) {
+        return site.place();
+    }
+
+    /**
+     * Writes one applied relocation at {@code site}: the default checks {@code applied.value()}
+     * against the row's field and overflow rule and writes the data word
+     * ({@link Fixups#writeWord}). Architectures override it for what a row cannot say:
+     * instruction fields, the rewrite a relaxation needs, profile checks of the place. Called
+     * once per relocation in file order. Writes nothing when it throws.
      *
-     * @throws org.modload.loader.diag.RelocationException for an unsupported type (in this
-     *     profile), a value out of range, or a place the profile refuses
+     * @throws org.modload.loader.diag.RelocationException for a value out of range or a place
+     *     the profile refuses
      */
-    void apply(RelocationSite site, ResolvedValue value, LinkageTables tables, Profile profile);
+    default void write(RelocationSite site, Applied applied, Profile profile) {
+        Fixups.writeWord(site, applied.row(), applied.value());
+    }
 }

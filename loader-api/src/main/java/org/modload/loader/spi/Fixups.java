@@ -13,8 +13,8 @@ import org.modload.loader.reloc.Field;
 import org.modload.loader.reloc.RelocationType;
 
 /**
- * Shared steps for data-word fixups, so that each architecture's table rows are applied the
- * same way: check the value against the row's field and overflow rule, then write it.
+ * Shared steps for data-word fixups, so that each architecture's rows are written the same way:
+ * check the value against the row's field and overflow rule, then write it.
  */
 public final class Fixups {
     private Fixups() {
@@ -41,7 +41,7 @@ public final class Fixups {
     }
 
     /**
-     * Checks {@code value} and writes its low bits into the row's data word at the place.
+     * Checks {@code value} and writes its low bits into {@code type}'s data word at the place.
      *
      * @throws RelocationException when the value does not fit or the word leaves the section
      */
@@ -53,16 +53,12 @@ public final class Fixups {
         if (f == Field.INSTRUCTION) {
             throw new IllegalArgumentException(type.name() + " is not a data word");
         }
-        site.checkedIndex(f.bytes(), type.name());
+        site.checkedIndex(f.bytes());
         checkRange(site, type, value);
-        site.write(f.bytes(), value, type.name());
+        site.write(f.bytes(), value);
     }
 
-    /**
-     * Refuses a type the architecture does not apply in this profile.
-     *
-     * @return never returns normally
-     */
+    /** Refuses a type the architecture does not apply in this profile. */
     public static RelocationException unsupported(RelocationSite site, String typeName) {
         return RelocationException.unsupported(site.location(), typeName, site.symbolName());
     }

@@ -75,6 +75,10 @@ public record PsAbiTable(List<Row> rows) {
             case "word32" -> Field.WORD32;
             case "word64", "word64x2" -> Field.WORD64;
             case "wordclass" -> classWord;
+            // ia64 (binutils' words): data words by byte order, instruction fields by instruction.
+            case "word32msb", "word32lsb" -> Field.WORD32;
+            case "word64msb", "word64lsb" -> Field.WORD64;
+            case "imm14", "imm22", "imm64", "brl", "ptb", "chk.s", "fchkf", "ld8" -> Field.INSTRUCTION;
             default -> throw new IllegalArgumentException("not a psABI field: " + psabi);
         };
     }
@@ -85,6 +89,16 @@ public record PsAbiTable(List<Row> rows) {
 
     /** Every difference between a row and the constant {@code lookup} finds for its number. */
     public List<String> differences(IntFunction<Optional<? extends RelocationType>> lookup, Field classWord) {
+        return differences(lookup, classWord, new PsAbiCalculation(PsAbiCalculation.G.OFFSET));
+    }
+
+    /**
+     * Every difference between a row and the constant {@code lookup} finds for its number; the
+     * calculation is compared by evaluating the document's text and the constant's formula on
+     * the same operands ({@link PsAbiCalculation}).
+     */
+    public List<String> differences(IntFunction<Optional<? extends RelocationType>> lookup, Field classWord,
+            PsAbiCalculation calculation) {
         List<String> differences = new ArrayList<>();
         for (Row row : rows) {
             String what = row.name() + " (" + row.number() + "): ";
@@ -100,8 +114,10 @@ public record PsAbiTable(List<Row> rows) {
             if (c.field() != field(row.field(), classWord)) {
                 differences.add(what + "field: psABI '" + row.field() + "', enum '" + c.field() + "'");
             }
-            if (!normalise(c.formula()).equals(row.calculation())) {
-                differences.add(what + "calculation: psABI '" + row.calculation() + "', enum '" + c.formula() + "'");
+            String calc = calculation.check(row.calculation(), c.formula());
+            if (!calc.isEmpty()) {
+                differences.add(what + "calculation: psABI '" + row.calculation() + "', enum '" + c.formula() + "': "
+                        + calc);
             }
         }
         return differences;

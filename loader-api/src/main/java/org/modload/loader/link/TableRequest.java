@@ -1,7 +1,7 @@
-package org.modload.loader.spi;
+package org.modload.loader.link;
 
 /**
- * A table the architecture needs the engine to place, sized before layout (a GOT, a PLT, an
+ * A table the engine places, sized from the entries counted before layout (a GOT, a PLT, an
  * {@code .opd} of function descriptors).
  *
  * @param name the name it is shown under in layouts, e.g. {@code .got}
