@@ -46,14 +46,36 @@ public final class LdDifferential {
     private static final Set<String> NOT_COMPARED = Set.of(".note.gnu.build-id");
 
     private final Toolchain tools;
+    private final boolean relax;
 
-    private LdDifferential(Toolchain tools) {
+    private LdDifferential(Toolchain tools, boolean relax) {
         this.tools = tools;
+        this.relax = relax;
+    }
+
+    /**
+     * The same oracle with GNU ld's target-specific relaxations on (ld's default; without
+     * {@code --no-relax}), for comparing the GOT-load relaxations of PERMISSIVE links.
+     */
+    public LdDifferential relaxing() {
+        return new LdDifferential(tools, true);
+    }
+
+    /**
+     * Links {@code object} with ld at the sections' addresses in {@code image} (its tables
+     * left out: ld makes its own) and the imported symbols' values.
+     */
+    public LdImage linkAt(Path object, ElfFile obj, LoadedImage image, Path work) {
+        Map<String, Long> layout = new LinkedHashMap<>();
+        image.plan().placed().stream().filter(p -> !p.isTable()).forEach(p -> layout.put(p.name(), p.address()));
+        Map<String, Long> symbols = new LinkedHashMap<>();
+        image.symbols().imported().forEach((n, d) -> symbols.put(n, d.address()));
+        return link(object, obj, layout, symbols, work);
     }
 
     /** The oracle for {@code machine}; fails (CI) or skips (developer machine) when binutils is missing. */
     public static LdDifferential forMachine(Machine machine) {
-        return new LdDifferential(Toolchain.forMachine(machine));
+        return new LdDifferential(Toolchain.forMachine(machine), false);
     }
 
     /** The GNU tools and ld emulation for one machine. */
@@ -206,9 +228,12 @@ public final class LdDifferential {
         String copyError = run(objcopy, work);
         Files.writeString(script, linkerScript(obj, layout));
         Files.writeString(defsyms, defsymArguments(symbols));
-        List<String> ld = List.of(tools.ld().toString(), "-m", tools.emulation(), "--no-relax", "-no-pie",
-                "-static", "--build-id=none", "-z", "noexecstack", "--no-warn-rwx-segments", "-e", "0",
-                "-T", script.toString(), "-o", out.toString(), copy.toString(), "@" + defsyms);
+        List<String> ld = new ArrayList<>(List.of(tools.ld().toString(), "-m", tools.emulation()));
+        if (!relax) {
+            ld.add("--no-relax");
+        }
+        ld.addAll(List.of("-no-pie", "-static", "--build-id=none", "-z", "noexecstack", "--no-warn-rwx-segments",
+                "-e", "0", "-T", script.toString(), "-o", out.toString(), copy.toString(), "@" + defsyms));
         return new LdJob(ld, out, copyError == null ? null : "objcopy failed: " + copyError);
     }
 
