@@ -6,13 +6,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Symbol;
+import org.modload.loader.link.DefinedSymbol;
 import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadedImage;
@@ -28,17 +31,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code modload link}: relocates one object and writes {@code layout.tsv}, {@code symbols.tsv}
- * and one {@code .bin} per placed section or table.
+ * {@code modload link}: links one or several objects into one image at fixed addresses and writes
+ * {@code layout.tsv}, {@code symbols.tsv} (the imported symbols' values), {@code defined.tsv}
+ * (the global symbols the objects define, with address, size, type and binding) and one
+ * {@code .bin} per placed section or table. With several objects, sections are named
+ * {@code file:section} (files {@code file_section.bin}).
  */
-@Command(name = "link", description = "Relocate one object at fixed addresses and write the image.")
+@Command(name = "link", description = "Link objects at fixed addresses and write the image.")
 final class LinkCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "OBJ", description = "The object file (.o or .ko).")
-    Path object;
+    @Parameters(paramLabel = "OBJ", arity = "1..*", description = "The object files (.o or .ko), linked into one image.")
+    List<Path> objects;
 
     @Option(names = "--layout", paramLabel = "FILE", description = "Pin sections: 'section<TAB>0xADDR' lines.")
     Path layout;
@@ -60,36 +66,49 @@ final class LinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ElfFile obj = Inputs.object(object);
+        List<ElfFile> objs = new ArrayList<>();
+        for (Path p : objects) {
+            objs.add(Inputs.object(p));
+        }
+        ElfFile obj = objs.get(0);
         Architecture arch = Architectures.installed().require(obj.machine(), obj.name());
         Long start = base == null ? null : AddressFiles.parseAddress(base, Path.of("--base"), 1);
         // With pins and no --base, the rest follows the pinned sections; --base is a floor.
         LayoutPolicy policy = layout == null ? new LayoutPolicy.Linux(start == null ? arch.moduleAreaBase() : start)
                 : new LayoutPolicy.Explicit(AddressFiles.layout(layout), start == null ? 0 : start);
         Map<String, SymbolDefinition> map = symbols == null ? Map.of() : AddressFiles.symbols(symbols);
-        LoadedImage image = new LinkEngine(arch).link(obj, profile, policy, name -> Optional.ofNullable(map.get(name)));
-        write(obj, image);
+        LoadedImage image = new LinkEngine(arch).link(objs, profile, policy, name -> Optional.ofNullable(map.get(name)));
+        write(objs, image);
         return 0;
     }
 
-    private void write(ElfFile obj, LoadedImage image) throws IOException {
+    private void write(List<ElfFile> objs, LoadedImage image) throws IOException {
         Files.createDirectories(out);
         StringBuilder layoutTsv = new StringBuilder();
         for (PlacedSection p : image.plan().placed()) {
-            layoutTsv.append(p.name()).append('\t').append(hex(p.address())).append('\n');
-            writeBin(out.resolve(p.name().replace('/', '_') + ".bin"), image.bytes(p));
+            String name = objs.size() > 1 && !p.isTable() ? objs.get(p.object()).name() + ":" + p.name() : p.name();
+            layoutTsv.append(name).append('\t').append(hex(p.address())).append('\n');
+            writeBin(out.resolve(name.replace('/', '_').replace(':', '_') + ".bin"), image.bytes(p));
         }
         image.archSymbols().forEach((n, a) -> layoutTsv.append(n).append('\t').append(hex(a)).append('\n'));
         Files.writeString(out.resolve("layout.tsv"), layoutTsv);
         Map<String, Long> undefined = new LinkedHashMap<>();
-        for (Symbol s : obj.symbols()) {
-            if (s.isUndefined() && !s.name().isEmpty()) {
-                undefined.putIfAbsent(s.name(), image.symbols().value(s.index()));
+        for (int o = 0; o < objs.size(); o++) {
+            for (Symbol s : objs.get(o).symbols()) {
+                if (s.isUndefined() && !s.name().isEmpty() && !image.definedSymbol(s.name()).isPresent()) {
+                    undefined.putIfAbsent(s.name(), image.symbols().value(o, s.index()));
+                }
             }
         }
         StringBuilder symbolsTsv = new StringBuilder();
         undefined.forEach((n, a) -> symbolsTsv.append(n).append('\t').append(hex(a)).append('\n'));
         Files.writeString(out.resolve("symbols.tsv"), symbolsTsv);
+        StringBuilder definedTsv = new StringBuilder();
+        for (DefinedSymbol d : image.definedSymbols()) {
+            definedTsv.append(d.name()).append('\t').append(hex(d.address())).append('\t').append(d.size()).append('\t')
+                    .append(d.type()).append('\t').append(d.binding()).append('\n');
+        }
+        Files.writeString(out.resolve("defined.tsv"), definedTsv);
     }
 
     private static String hex(long v) {
