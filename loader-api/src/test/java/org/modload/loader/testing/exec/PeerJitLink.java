@@ -47,7 +47,8 @@ public final class PeerJitLink {
         // JITLink reports through "JIT session error: ..." and "llvm-jitlink-14: ..." lines;
         // anything else on standard error is the program's own.
         for (String line : c.stderr().split("\n")) {
-            if (line.startsWith("JIT session error: ") || line.startsWith(tool.getFileName() + ": ")) {
+            // The tool names itself by argv[0], the path it was started by.
+            if (line.startsWith("JIT session error: ") || line.startsWith(tool + ": ")) {
                 return new Refused(line.strip());
             }
         }
