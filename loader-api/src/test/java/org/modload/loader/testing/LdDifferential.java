@@ -193,6 +193,41 @@ public final class LdDifferential {
     }
 
     /**
+     * Links {@code object} as {@link #link} does but with GNU ld's relaxations on (GOTPCRELX,
+     * REX_GOTPCRELX and GOT32X instructions rewritten where ld can), as an executable at fixed
+     * addresses ({@code -no-pie}) or, where ld cannot relax a fixed-address x86_64 executable
+     * above 2 GiB ("failed to convert GOTPCREL relocation"), as a PIE ({@code pie}). ld's output is
+     * kept when other sites overflow ({@code --noinhibit-exec}): a branch to a far absolute symbol
+     * needs a stub ld does not make for a static link, and only the relaxed sites are compared.
+     */
+    public LdImage linkRelaxing(Path object, ElfFile obj, Map<String, Long> layout, Map<String, Long> symbols,
+            boolean pie, Path work) {
+        try {
+            LdJob job = prepare(object, obj, layout, symbols, work);
+            if (job.failure() != null) {
+                return new LdImage(null, job.failure());
+            }
+            List<String> command = new ArrayList<>();
+            for (String arg : job.command()) {
+                switch (arg) {
+                    case "--no-relax" -> command.add("--noinhibit-exec");
+                    case "-no-pie" -> command.add(pie ? "-pie" : "-no-pie");
+                    default -> command.add(arg);
+                }
+            }
+            Files.deleteIfExists(job.output()); // a file left by an earlier run must not pass for this one's
+            String ldError = run(command, work);
+            if (ldError != null && !Files.isRegularFile(job.output())) {
+                return new LdImage(null, "ld failed: " + ldError);
+            }
+            return new LdImage(ElfFile.parseAnyType(name(job.output()),
+                    ByteBuffer.wrap(Files.readAllBytes(job.output()))), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * A prepared ld run: the private copy, the linker script and the {@code --defsym} response
      * file are written; {@code command} links them into {@code output}.
      *

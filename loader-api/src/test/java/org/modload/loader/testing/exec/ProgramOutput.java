@@ -1,0 +1,34 @@
+package org.modload.loader.testing.exec;
+
+/**
+ * What a run of a test program showed: everything the oracle compares.
+ *
+ * @param stdout the program's standard output
+ * @param stderr the program's standard error
+ * @param status its exit status (128 + N when killed by signal N)
+ */
+public record ProgramOutput(String stdout, String stderr, int status) {
+
+    /** The first way {@code other} differs from this (expected) output, or null when equal. */
+    public String difference(ProgramOutput other) {
+        if (status != other.status) {
+            return "exit status " + other.status + ", expected " + status + describeSignal(other.status);
+        }
+        if (!stdout.equals(other.stdout)) {
+            return "stdout differs: expected " + excerpt(stdout) + ", got " + excerpt(other.stdout);
+        }
+        if (!stderr.equals(other.stderr)) {
+            return "stderr differs: expected " + excerpt(stderr) + ", got " + excerpt(other.stderr);
+        }
+        return null;
+    }
+
+    private static String describeSignal(int status) {
+        return status > 128 && status < 160 ? " (killed by signal " + (status - 128) + ")" : "";
+    }
+
+    private static String excerpt(String s) {
+        String one = s.replace("\n", "\\n");
+        return "\"" + (one.length() > 120 ? one.substring(0, 120) + "..." : one) + "\"";
+    }
+}
