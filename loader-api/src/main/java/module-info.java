@@ -4,6 +4,8 @@
  */
 module org.modload.loader {
     requires com.google.common;
+    // Inflates ELFCOMPRESS_ZSTD sections (zlib comes from the JDK).
+    requires com.github.luben.zstd_jni;
 
     exports org.modload.loader.elf;
     exports org.modload.loader.diag;

@@ -58,6 +58,7 @@ public final class LinkEngine {
      *     architecture or cannot be placed as asked
      */
     public LoadPlan plan(ElfFile obj, Profile profile, LayoutPolicy policy) {
+        obj.requireRelocatable();
         obj.requireTarget(arch.machine(), arch.elfClass(),
                 arch.byteOrder().equals(ByteOrder.LITTLE_ENDIAN) ? ElfData.ELFDATA2LSB : ElfData.ELFDATA2MSB);
         arch.checkObject(obj, profile);
