@@ -3,6 +3,9 @@
  * link engine and the {@link org.modload.loader.spi.Architecture} SPI that plugins provide.
  */
 module org.modload.loader {
+    // Inflates ELFCOMPRESS_ZSTD sections (zlib comes from the JDK).
+    requires com.github.luben.zstd_jni;
+
     exports org.modload.loader.elf;
     exports org.modload.loader.diag;
     exports org.modload.loader.reloc;

@@ -15,6 +15,21 @@ final class Json {
         return this;
     }
 
+    /** Opens an object as the value of {@code key}. */
+    Json beginObject(String key) {
+        key(key);
+        out.append('{');
+        needComma = false;
+        return this;
+    }
+
+    Json bool(String key, boolean value) {
+        key(key);
+        out.append(value);
+        needComma = true;
+        return this;
+    }
+
     Json endObject() {
         out.append('}');
         needComma = true;

@@ -18,7 +18,7 @@ public final class ArchitectureException extends LoaderException {
         this.machine = Objects.requireNonNull(machine, "machine");
     }
 
-    /** The machine's spec name, e.g. {@code EM_X86_64} or {@code unknown(183)}. */
+    /** The machine's spec name, e.g. {@code EM_X86_64} or {@code unknown(260)}. */
     public String machine() {
         return machine;
     }

@@ -17,7 +17,7 @@ public enum ElfCheck {
     DATA,
     /** EI_VERSION or e_version is not EV_CURRENT. */
     VERSION,
-    /** e_type is not ET_REL where a relocatable object is needed. */
+    /** e_type is not ET_REL where a relocatable object is needed (checked at link time). */
     TYPE,
     /** e_machine, class or byte order is not what the architecture expects. */
     MACHINE,
@@ -54,5 +54,21 @@ public enum ElfCheck {
     /** The object has no symbol table, or more than one. */
     SYMTAB_COUNT,
     /** An SHT_SYMTAB_SHNDX table does not match its symbol table. */
-    SYMTAB_SHNDX
+    SYMTAB_SHNDX,
+    /** e_phentsize is not the size of the class's program header. */
+    PROGRAM_HEADER_SIZE,
+    /** The program header table does not lie inside the file. */
+    PROGRAM_TABLE_BOUNDS,
+    /** A segment's p_offset + p_filesz overflows or exceeds the file, or p_filesz exceeds p_memsz. */
+    SEGMENT_BOUNDS,
+    /** PT_PHDR, PT_INTERP or PT_DYNAMIC is not what readelf accepts (placement, count, contents). */
+    SEGMENT_CONTENTS,
+    /** A note's name or descriptor runs past its section or segment. */
+    NOTE,
+    /** An Elf_Chdr is truncated, its ch_size absurd, or its contents do not inflate to ch_size. */
+    COMPRESSION,
+    /** A dynamic-section entry, a symbol-version table or a version record is malformed. */
+    DYNAMIC,
+    /** The file is too large for this reader (2 GiB, the limit of one buffer). */
+    FILE_SIZE
 }

@@ -16,14 +16,28 @@ import java.util.OptionalLong;
  * @param sectionIndex the section header index, if the problem is tied to a section
  * @param sectionName the section's name, or empty when unknown
  * @param offset the offset inside the section, if the problem is tied to a place
+ * @param segmentIndex the program header index, if the problem is tied to a segment (then no
+ *     section is named)
  */
-public record Location(String file, OptionalInt sectionIndex, String sectionName, OptionalLong offset) {
+public record Location(String file, OptionalInt sectionIndex, String sectionName, OptionalLong offset,
+        OptionalInt segmentIndex) {
 
     public Location {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(sectionIndex, "sectionIndex");
         Objects.requireNonNull(sectionName, "sectionName");
         Objects.requireNonNull(offset, "offset");
+        Objects.requireNonNull(segmentIndex, "segmentIndex");
+    }
+
+    /** A location in a section (or the file), not in a segment. */
+    public Location(String file, OptionalInt sectionIndex, String sectionName, OptionalLong offset) {
+        this(file, sectionIndex, sectionName, offset, OptionalInt.empty());
+    }
+
+    /** A location naming program header {@code index} of the file. */
+    public static Location ofSegment(String file, int index) {
+        return new Location(file, OptionalInt.empty(), "", OptionalLong.empty(), OptionalInt.of(index));
     }
 
     /** A location naming only the file. */
@@ -41,8 +55,11 @@ public record Location(String file, OptionalInt sectionIndex, String sectionName
         return new Location(file, OptionalInt.of(index), name == null ? "" : name, OptionalLong.of(offset));
     }
 
-    /** {@code file}, or {@code file: section header N (name)}. */
+    /** {@code file}, {@code file: section header N (name)} or {@code file: program header N}. */
     public String headerForm() {
+        if (segmentIndex.isPresent()) {
+            return file + ": program header " + segmentIndex.getAsInt();
+        }
         if (sectionIndex.isEmpty()) {
             return file;
         }

@@ -1,61 +1,78 @@
 package org.modload.loader.elf;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.modload.loader.diag.ElfCheck;
+import org.modload.loader.diag.Location;
+import org.modload.loader.diag.MalformedElfException;
+
 /**
- * A parsed and validated relocatable ELF object. Immutable; section bytes are views of the buffer
- * given to {@link #parse(String, ByteBuffer)}, which must not be changed afterwards.
+ * A parsed and validated ELF file of any e_type: a relocatable object, an executable, a shared
+ * object, a core file. Immutable; section and segment bytes are views of the buffer given to
+ * {@link #parse(String, ByteBuffer)}, which must not be changed afterwards (a read-only mapping
+ * of the file is the intended input for large files). Structures are checked when the file is
+ * parsed; the symbol tables are decoded entry by entry when read, and notes, the dynamic
+ * section and symbol versions are read (and checked) when first asked for.
  */
 public final class ElfFile {
     private final String name;
     private final ElfHeader header;
     private final ByteBuffer image;
     private final List<Section> sections;
+    private final List<Segment> segments;
     private final Optional<Section> symbolTable;
     private final List<Symbol> symbols;
+    private final Optional<Section> dynamicSymbolTable;
+    private final List<Symbol> dynamicSymbols;
     private final List<RelocationSection> relocationSections;
 
-    ElfFile(String name, ElfHeader header, ByteBuffer image, List<Section> sections,
-            Optional<Section> symbolTable, List<Symbol> symbols, List<RelocationSection> relocationSections) {
+    ElfFile(String name, ElfHeader header, ByteBuffer image, List<Section> sections, List<Segment> segments,
+            Optional<Section> symbolTable, List<Symbol> symbols, Optional<Section> dynamicSymbolTable,
+            List<Symbol> dynamicSymbols, List<RelocationSection> relocationSections) {
         this.name = Objects.requireNonNull(name);
         this.header = header;
         this.image = image;
         this.sections = List.copyOf(sections);
+        this.segments = List.copyOf(segments);
         this.symbolTable = symbolTable;
-        this.symbols = List.copyOf(symbols);
+        this.symbols = symbols;
+        this.dynamicSymbolTable = dynamicSymbolTable;
+        this.dynamicSymbols = dynamicSymbols;
         this.relocationSections = List.copyOf(relocationSections);
     }
 
     /**
-     * Parses and validates a relocatable object (ET_REL).
+     * Parses and validates an ELF file of any e_type. A relocatable object gets every check the
+     * Linux module loader makes (section headers required, relocation targets and offsets);
+     * linked files get readelf's checks of their program headers. Whether an object can be
+     * linked is asked separately ({@link #requireRelocatable()}).
      *
      * @param name the name used in error messages, usually the file name
      * @param bytes the whole file; its position and limit delimit the file; it is not copied, so
      *     the caller must not change it while the result is in use
-     * @throws org.modload.loader.diag.MalformedElfException if any structural check fails
+     * @throws MalformedElfException if any structural check fails
      */
     public static ElfFile parse(String name, ByteBuffer bytes) {
-        return new ElfParser(name, bytes).parse(true);
+        return new ElfParser(name, bytes).parse();
     }
 
     /**
-     * Parses and validates an ELF file of any e_type (a linked executable, say) with the same
-     * checks as {@link #parse}; for tools and oracles that read linker output. Loaders must use
-     * {@link #parse}, which refuses everything but ET_REL.
+     * The same as {@link #parse}, kept for callers written when {@code parse} took only ET_REL.
      *
-     * @throws org.modload.loader.diag.MalformedElfException if any structural check fails
+     * @throws MalformedElfException if any structural check fails
      */
     public static ElfFile parseAnyType(String name, ByteBuffer bytes) {
-        return new ElfParser(name, bytes).parse(false);
+        return parse(name, bytes);
     }
 
     /**
      * Reads and checks only the ELF header, for a file of any e_type.
      *
-     * @throws org.modload.loader.diag.MalformedElfException if the identification or header is bad
+     * @throws MalformedElfException if the identification or header is bad
      */
     public static ElfHeader readHeader(String name, ByteBuffer bytes) {
         return new ElfParser(name, bytes).readHeader();
@@ -68,6 +85,11 @@ public final class ElfFile {
 
     public ElfHeader header() {
         return header;
+    }
+
+    /** e_type. */
+    public ElfType type() {
+        return header.type();
     }
 
     public ElfClass elfClass() {
@@ -87,7 +109,20 @@ public final class ElfFile {
         return image.remaining();
     }
 
-    /** All sections in index order, section 0 included; the count honours extended numbering. */
+    /**
+     * Checks that this is a relocatable object (ET_REL), the only kind the link engine takes.
+     * Called by the engine before it plans a link; changes nothing.
+     *
+     * @throws MalformedElfException (check TYPE) for any other e_type
+     */
+    public void requireRelocatable() {
+        if (!type().equals(ElfType.ET_REL)) {
+            throw new MalformedElfException(Location.ofFile(name), ElfCheck.TYPE,
+                    "not a relocatable object: e_type is " + type());
+        }
+    }
+
+    /** All sections in index order, section 0 included; the count honours extended numbering; empty without section headers. */
     public List<Section> sections() {
         return sections;
     }
@@ -102,31 +137,128 @@ public final class ElfFile {
         return sections.stream().filter(s -> s.name().equals(sectionName)).findFirst();
     }
 
-    /** The SHT_SYMTAB section, if the object has one. */
+    /** The program headers in table order (PN_XNUM honoured); empty for most relocatable objects. */
+    public List<Segment> segments() {
+        return segments;
+    }
+
+    /** The SHT_SYMTAB section, if the file has one. */
     public Optional<Section> symbolTable() {
         return symbolTable;
     }
 
-    /** The entries of the SHT_SYMTAB, in index order (entry 0 included); empty without one. */
+    /** The entries of the SHT_SYMTAB, in index order (entry 0 included), decoded on access; empty without one. */
     public List<Symbol> symbols() {
         return symbols;
     }
 
-    /** Every SHT_REL and SHT_RELA section, in section order. */
+    /** The (first) SHT_DYNSYM section, if the file has one. */
+    public Optional<Section> dynamicSymbolTable() {
+        return dynamicSymbolTable;
+    }
+
+    /** The entries of the SHT_DYNSYM, in index order (entry 0 included), decoded on access; empty without one. */
+    public List<Symbol> dynamicSymbols() {
+        return dynamicSymbols;
+    }
+
+    /**
+     * The version dynamic symbol {@code index} is bound to (SHT_GNU_versym with verdef/verneed);
+     * empty for VER_NDX_LOCAL/GLOBAL or without version sections. Reads the version sections on
+     * each call.
+     *
+     * @throws MalformedElfException (DYNAMIC, SECTION_LINK) for malformed version records
+     */
+    public Optional<SymbolVersion> symbolVersion(int index) {
+        return symbolVersions().of(index, !dynamicSymbols.get(index).isUndefined());
+    }
+
+    /**
+     * Every dynamic symbol's version, in index order; reads the version sections once.
+     *
+     * @throws MalformedElfException (DYNAMIC, SECTION_LINK) for malformed version records
+     */
+    public List<Optional<SymbolVersion>> dynamicSymbolVersions() {
+        SymbolVersions v = symbolVersions();
+        List<Optional<SymbolVersion>> out = new ArrayList<>(dynamicSymbols.size());
+        for (int i = 0; i < dynamicSymbols.size(); i++) {
+            out.add(v.of(i, !dynamicSymbols.get(i).isUndefined()));
+        }
+        return out;
+    }
+
+    private SymbolVersions symbolVersions() {
+        return SymbolVersions.read(this);
+    }
+
+    /** Every SHT_REL and SHT_RELA section, in section order (dynamic ones of linked files included). */
     public List<RelocationSection> relocationSections() {
         return relocationSections;
+    }
+
+    /**
+     * The dynamic section's entries up to and including the first DT_NULL, as readelf lists
+     * them: from the SHT_DYNAMIC section, or from PT_DYNAMIC in a file without section headers.
+     * Empty for a file with neither.
+     */
+    public List<DynamicEntry> dynamic() {
+        ByteBuffer b = sections.stream().filter(s -> s.type().equals(SectionType.SHT_DYNAMIC)).findFirst()
+                .map(Section::fileBytes)
+                .or(() -> sections.isEmpty() ? segments.stream().filter(s -> s.type().equals(SegmentType.PT_DYNAMIC))
+                        .findFirst().map(Segment::bytes) : Optional.empty())
+                .orElse(null);
+        if (b == null) {
+            return List.of();
+        }
+        boolean is64 = elfClass() == ElfClass.ELFCLASS64;
+        int size = is64 ? 16 : 8;
+        List<DynamicEntry> out = new ArrayList<>();
+        for (int p = 0; p + size <= b.limit(); p += size) {
+            long tag = is64 ? b.getLong(p) : b.getInt(p);
+            long value = is64 ? b.getLong(p + 8) : b.getInt(p + 4) & 0xffffffffL;
+            out.add(new DynamicEntry(new DynamicTag(tag), value));
+            if (tag == 0) {
+                break;
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The notes, as readelf finds them: those of every SHT_NOTE section, or, in a file without
+     * section headers, those of every PT_NOTE segment. Read on each call.
+     *
+     * @throws MalformedElfException (NOTE) when a note runs past its section or segment
+     */
+    public List<Note> notes() {
+        List<Note> out = new ArrayList<>();
+        if (!sections.isEmpty()) {
+            for (Section s : sections) {
+                if (s.type().equals(SectionType.SHT_NOTE) && s.header().hasFileBytes()) {
+                    out.addAll(Notes.read(Location.ofSection(name, s.index(), s.name()), s.bytes(),
+                            s.header().offset(), s.alignment()));
+                }
+            }
+        } else {
+            for (Segment s : segments) {
+                if (s.type().equals(SegmentType.PT_NOTE)) {
+                    out.addAll(Notes.read(Location.ofSegment(name, s.index()), s.bytes(), s.header().offset(),
+                            s.header().align()));
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
      * Checks that this object is for {@code machine} with the given class and byte order, as
      * Linux's {@code elf_check_arch()} does for the running kernel.
      *
-     * @throws org.modload.loader.diag.MalformedElfException (check MACHINE) on a mismatch
+     * @throws MalformedElfException (check MACHINE) on a mismatch
      */
     public void requireTarget(Machine wanted, ElfClass wantedClass, ElfData wantedData) {
         if (!machine().equals(wanted) || elfClass() != wantedClass || data() != wantedData) {
-            throw new org.modload.loader.diag.MalformedElfException(
-                    org.modload.loader.diag.Location.ofFile(name), org.modload.loader.diag.ElfCheck.MACHINE,
+            throw new MalformedElfException(Location.ofFile(name), ElfCheck.MACHINE,
                     "object is " + machine() + " " + elfClass() + " " + data() + ", expected "
                             + wanted + " " + wantedClass + " " + wantedData);
         }

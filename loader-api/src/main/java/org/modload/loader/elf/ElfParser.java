@@ -1,9 +1,10 @@
 package org.modload.loader.elf;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.modload.loader.diag.ElfCheck;
@@ -99,26 +100,40 @@ final class ElfParser {
         return header;
     }
 
-    ElfFile parse(boolean relocatableOnly) {
+    /** Parses a file of any e_type; see {@link ElfFile#parse}. */
+    ElfFile parse() {
         ElfHeader h = readHeader();
-        if (relocatableOnly && !h.type().equals(ElfType.ET_REL)) {
-            throw fail(ElfCheck.TYPE, "not a relocatable object: e_type is " + h.type());
-        }
+        boolean rel = h.type().equals(ElfType.ET_REL);
         ElfClass c = h.elfClass();
+        List<Section> sections;
+        SectionHeader zero = null;
         if (h.shoff() == 0) {
-            throw fail(ElfCheck.SECTION_TABLE_BOUNDS, "no section header table (e_shoff 0)");
+            if (rel) {
+                throw fail(ElfCheck.SECTION_TABLE_BOUNDS, "no section header table (e_shoff 0)");
+            }
+            // A linked file may drop its section headers (sstrip, cores): it is read through its segments.
+            sections = List.of();
+        } else {
+            if (h.shentsize() != c.sectionHeaderSize()) {
+                throw fail(ElfCheck.SECTION_HEADER_SIZE, "e_shentsize " + hex(h.shentsize()) + " is not "
+                        + hex(c.sectionHeaderSize()) + " (the " + c + " section header size)");
+            }
+            long shoff = h.shoff();
+            if (Long.compareUnsigned(shoff, length) >= 0
+                    || Long.compareUnsigned(length - shoff, c.sectionHeaderSize()) < 0) {
+                throw fail(ElfCheck.SECTION_TABLE_BOUNDS, "e_shoff " + hex(shoff)
+                        + " leaves no room for a section header in file size " + hex(length));
+            }
+            zero = sectionHeader(shoff, c);
+            sections = sections(h, zero, rel);
         }
-        if (h.shentsize() != c.sectionHeaderSize()) {
-            throw fail(ElfCheck.SECTION_HEADER_SIZE, "e_shentsize " + hex(h.shentsize()) + " is not "
-                    + hex(c.sectionHeaderSize()) + " (the " + c + " section header size)");
-        }
+        List<Segment> segments = new SegmentReader(h, zero, sections).read();
+        return new Linker(h, sections, segments).finish();
+    }
+
+    private List<Section> sections(ElfHeader h, SectionHeader zero, boolean rel) {
+        ElfClass c = h.elfClass();
         long shoff = h.shoff();
-        if (Long.compareUnsigned(shoff, length) >= 0
-                || Long.compareUnsigned(length - shoff, c.sectionHeaderSize()) < 0) {
-            throw fail(ElfCheck.SECTION_TABLE_BOUNDS, "e_shoff " + hex(shoff)
-                    + " leaves no room for a section header in file size " + hex(length));
-        }
-        SectionHeader zero = sectionHeader(shoff, c);
         long count = h.shnum();
         if (count == 0) {
             // Extended numbering: the real count is in section 0's sh_size.
@@ -144,70 +159,243 @@ final class ElfParser {
             headers.add(i == 0 ? zero : sectionHeader(shoff + (long) i * c.sectionHeaderSize(), c));
         }
         int shstrndx = h.shstrndx() == SectionIndex.SHN_XINDEX ? zero.link() : h.shstrndx();
-        if (shstrndx == SectionIndex.SHN_UNDEF) {
-            throw fail(ElfCheck.SHSTRNDX, "no section name table (e_shstrndx 0)");
-        }
-        if (Integer.compareUnsigned(shstrndx, n) >= 0) {
-            throw fail(ElfCheck.SHSTRNDX, "e_shstrndx " + Integer.toUnsignedString(shstrndx)
-                    + " is not below the section count " + n);
-        }
-        SectionHeader strh = headers.get(shstrndx);
-        if (!strh.type().equals(SectionType.SHT_STRTAB)) {
-            throw fail(shstrndx, "", ElfCheck.SHSTRNDX, "e_shstrndx names a "
-                    + strh.type().specName(h.machine()) + " section, not SHT_STRTAB");
-        }
-        checkBounds(shstrndx, "", strh);
-        checkTerminated(shstrndx, "", strh);
         List<String> names = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            SectionHeader sh = headers.get(i);
-            if (Long.compareUnsigned(sh.nameOffset(), strh.size()) >= 0) {
-                throw fail(i, "", ElfCheck.SECTION_NAME, "sh_name " + hex(sh.nameOffset())
-                        + " is outside the section name table (size " + hex(strh.size()) + ")");
+        if (shstrndx == SectionIndex.SHN_UNDEF && !rel) {
+            // readelf reads a linked file without section names; so do we (every name empty).
+            for (int i = 0; i < n; i++) {
+                names.add("");
             }
-            names.add(string(strh.offset(), strh.size(), sh.nameOffset()));
+        } else {
+            if (shstrndx == SectionIndex.SHN_UNDEF) {
+                throw fail(ElfCheck.SHSTRNDX, "no section name table (e_shstrndx 0)");
+            }
+            if (Integer.compareUnsigned(shstrndx, n) >= 0) {
+                throw fail(ElfCheck.SHSTRNDX, "e_shstrndx " + Integer.toUnsignedString(shstrndx)
+                        + " is not below the section count " + n);
+            }
+            SectionHeader strh = headers.get(shstrndx);
+            if (!strh.type().equals(SectionType.SHT_STRTAB)) {
+                throw fail(shstrndx, "", ElfCheck.SHSTRNDX, "e_shstrndx names a "
+                        + strh.type().specName(h.machine()) + " section, not SHT_STRTAB");
+            }
+            checkBounds(shstrndx, "", strh);
+            checkTerminated(shstrndx, "", strh);
+            ByteBuffer table = view(strh.offset(), strh.size());
+            for (int i = 0; i < n; i++) {
+                SectionHeader sh = headers.get(i);
+                if (Long.compareUnsigned(sh.nameOffset(), strh.size()) >= 0) {
+                    throw fail(i, "", ElfCheck.SECTION_NAME, "sh_name " + hex(sh.nameOffset())
+                            + " is outside the section name table (size " + hex(strh.size()) + ")");
+                }
+                names.add(SymbolTable.string(table, sh.nameOffset()));
+            }
         }
         List<Section> sections = new ArrayList<>(n);
+        ByteBuffer empty = ByteBuffer.allocate(0).asReadOnlyBuffer().order(image.order());
         for (int i = 0; i < n; i++) {
             SectionHeader sh = headers.get(i);
             String name = names.get(i);
-            if (sh.hasFileBytes() && i != 0) {
+            boolean bytes = sh.hasFileBytes() && i != 0;
+            if (bytes) {
                 checkBounds(i, name, sh);
             }
             if (sh.addralign() != 0 && Long.bitCount(sh.addralign()) != 1) {
                 throw fail(i, name, ElfCheck.ALIGNMENT, "sh_addralign " + hex(sh.addralign()) + " is not a power of two");
             }
-            sections.add(new Section(i, name, sh, sh.hasFileBytes() && i != 0
-                    ? view(sh.offset(), sh.size()) : ByteBuffer.allocate(0).asReadOnlyBuffer().order(image.order())));
+            ByteBuffer view = bytes ? view(sh.offset(), sh.size()) : empty;
+            Optional<CompressionHeader> chdr = bytes && sh.has(SectionFlags.SHF_COMPRESSED)
+                    ? Optional.of(compressionHeader(i, name, view, c)) : Optional.empty();
+            sections.add(new Section(file, i, name, sh, view, chdr));
         }
-        return new Linker(h, sections).finish();
+        return sections;
     }
 
-    /** Resolves links between sections: symbol table, its strings and indices, relocations. */
+    /** Reads the Elf_Chdr; only its presence is checked here, its contents when inflated. */
+    private CompressionHeader compressionHeader(int index, String name, ByteBuffer b, ElfClass c) {
+        int size = c == ElfClass.ELFCLASS64 ? 24 : 12;
+        if (b.remaining() < size) {
+            throw fail(index, name, ElfCheck.COMPRESSION, "SHF_COMPRESSED section of size " + hex(b.remaining())
+                    + " cannot hold its " + (size == 24 ? "Elf64_Chdr" : "Elf32_Chdr") + " (" + hex(size) + " bytes)");
+        }
+        if (size == 24) {
+            long chSize = b.getLong(8);
+            long align = b.getLong(16);
+            checkChdrAlign(index, name, align);
+            return new CompressionHeader(new CompressionType(b.getInt(0)), chSize, align, size);
+        }
+        long align = b.getInt(8) & 0xffffffffL;
+        checkChdrAlign(index, name, align);
+        return new CompressionHeader(new CompressionType(b.getInt(0)), b.getInt(4) & 0xffffffffL, align, size);
+    }
+
+    private void checkChdrAlign(int index, String name, long align) {
+        if (align != 0 && Long.bitCount(align) != 1) {
+            throw fail(index, name, ElfCheck.ALIGNMENT, "ch_addralign " + hex(align) + " is not a power of two");
+        }
+    }
+
+    /** Reads the program header table and makes readelf's checks on it. */
+    private final class SegmentReader {
+        private final ElfHeader h;
+        private final SectionHeader zero;
+        private final List<Section> sections;
+
+        SegmentReader(ElfHeader h, SectionHeader zero, List<Section> sections) {
+            this.h = h;
+            this.zero = zero;
+            this.sections = sections;
+        }
+
+        private MalformedElfException segmentFail(int index, ElfCheck check, String detail) {
+            return new MalformedElfException(Location.ofSegment(file, index), check,
+                    detail);
+        }
+
+        List<Segment> read() {
+            long count = h.phnum();
+            if (count == 0xffff && zero != null) {
+                // PN_XNUM: the real count is in section 0's sh_info.
+                count = Integer.toUnsignedLong(zero.info());
+            }
+            if (count == 0) {
+                return List.of();
+            }
+            ElfClass c = h.elfClass();
+            int size = c == ElfClass.ELFCLASS64 ? 56 : 32;
+            if (h.phentsize() != size) {
+                throw fail(ElfCheck.PROGRAM_HEADER_SIZE, "e_phentsize " + hex(h.phentsize()) + " is not " + hex(size)
+                        + " (the " + c + " program header size)");
+            }
+            long phoff = h.phoff();
+            if (Long.compareUnsigned(phoff, length) > 0
+                    || Long.compareUnsigned(count, (length - phoff) / size) > 0) {
+                throw fail(ElfCheck.PROGRAM_TABLE_BOUNDS, "program header table at e_phoff " + hex(phoff) + " with "
+                        + count + " entries of " + hex(size) + " bytes exceeds file size " + hex(length));
+            }
+            int n = (int) count;
+            List<Segment> out = new ArrayList<>(n);
+            ByteBuffer empty = ByteBuffer.allocate(0).asReadOnlyBuffer().order(image.order());
+            Segment load = null;
+            Segment dynamic = null;
+            for (int i = 0; i < n; i++) {
+                ProgramHeader ph = programHeader(phoff + (long) i * size, c);
+                String type = ph.type().specName(h.machine());
+                long end = ph.offset() + ph.filesz();
+                if (Long.compareUnsigned(end, ph.offset()) < 0 || Long.compareUnsigned(end, length) > 0) {
+                    throw segmentFail(i, ElfCheck.SEGMENT_BOUNDS, type + ": p_offset " + hex(ph.offset())
+                            + " + p_filesz " + hex(ph.filesz()) + " exceeds file size " + hex(length));
+                }
+                Segment s = new Segment(i, ph, ph.filesz() == 0 ? empty : view(ph.offset(), ph.filesz()));
+                if (ph.type().equals(SegmentType.PT_LOAD)) {
+                    if (Long.compareUnsigned(ph.filesz(), ph.memsz()) > 0) {
+                        throw segmentFail(i, ElfCheck.SEGMENT_BOUNDS, "PT_LOAD: p_filesz " + hex(ph.filesz())
+                                + " is larger than p_memsz " + hex(ph.memsz()));
+                    }
+                    // readelf also complains about PT_LOADs out of p_vaddr order, but x86_64's vmlinux
+                    // has its per-cpu PT_LOAD at 0 after the kernel's: order is not checked.
+                    load = s;
+                } else if (ph.type().equals(SegmentType.PT_PHDR)) {
+                    if (load != null) {
+                        throw segmentFail(i, ElfCheck.SEGMENT_CONTENTS, "PT_PHDR must come before every PT_LOAD");
+                    }
+                } else if (ph.type().equals(SegmentType.PT_INTERP)) {
+                    if (ph.filesz() == 0 || s.bytes().get((int) ph.filesz() - 1) != 0) {
+                        throw segmentFail(i, ElfCheck.SEGMENT_CONTENTS,
+                                "PT_INTERP: the program interpreter's name is not NUL-terminated");
+                    }
+                } else if (ph.type().equals(SegmentType.PT_DYNAMIC)) {
+                    if (dynamic != null) {
+                        throw segmentFail(i, ElfCheck.SEGMENT_CONTENTS, "a second PT_DYNAMIC (the first is program header "
+                                + dynamic.index() + ")");
+                    }
+                    dynamic = s;
+                }
+                out.add(s);
+            }
+            checkPhdrCovered(out);
+            checkDynamicSection(dynamic);
+            return out;
+        }
+
+        /** readelf: "the PHDR segment is not covered by a LOAD segment". */
+        private void checkPhdrCovered(List<Segment> segments) {
+            for (Segment s : segments) {
+                if (!s.type().equals(SegmentType.PT_PHDR)) {
+                    continue;
+                }
+                long vaddr = s.header().vaddr();
+                boolean covered = segments.stream().anyMatch(l -> l.type().equals(SegmentType.PT_LOAD)
+                        && l.containsFileAddress(vaddr, s.header().filesz()));
+                if (!covered) {
+                    throw segmentFail(s.index(), ElfCheck.SEGMENT_CONTENTS, "PT_PHDR at p_vaddr " + hex(vaddr)
+                            + " is not covered by a PT_LOAD segment");
+                }
+            }
+        }
+
+        /** readelf: "the .dynamic section is not contained within the dynamic segment". */
+        private void checkDynamicSection(Segment dynamic) {
+            if (dynamic == null) {
+                return;
+            }
+            for (Section s : sections) {
+                if (s.type().equals(SectionType.SHT_DYNAMIC) && s.size() != 0) {
+                    long start = dynamic.header().offset();
+                    long off = s.header().offset();
+                    if (Long.compareUnsigned(off, start) < 0
+                            || Long.compareUnsigned(off - start + s.size(), dynamic.header().filesz()) > 0) {
+                        throw fail(s.index(), s.name(), ElfCheck.SEGMENT_CONTENTS, "the SHT_DYNAMIC section (sh_offset "
+                                + hex(off) + ", sh_size " + hex(s.size()) + ") is not inside PT_DYNAMIC (program header "
+                                + dynamic.index() + ", p_offset " + hex(start) + ", p_filesz "
+                                + hex(dynamic.header().filesz()) + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    private ProgramHeader programHeader(long p, ElfClass c) {
+        if (c == ElfClass.ELFCLASS64) {
+            return new ProgramHeader(new SegmentType((int) u32(p)), (int) u32(p + 4), u64(p + 8), u64(p + 16),
+                    u64(p + 24), u64(p + 32), u64(p + 40), u64(p + 48));
+        }
+        return new ProgramHeader(new SegmentType((int) u32(p)), (int) u32(p + 24), u32(p + 4), u32(p + 8),
+                u32(p + 12), u32(p + 16), u32(p + 20), u32(p + 28));
+    }
+
+    /** Resolves links between sections: symbol tables, their strings and indices, relocations. */
     private final class Linker {
         private final ElfHeader h;
         private final List<Section> sections;
+        private final List<Segment> segments;
         private final int n;
+        private final boolean rel;
 
-        Linker(ElfHeader h, List<Section> sections) {
+        Linker(ElfHeader h, List<Section> sections, List<Segment> segments) {
             this.h = h;
             this.sections = sections;
+            this.segments = segments;
             this.n = sections.size();
+            this.rel = h.type().equals(ElfType.ET_REL);
         }
 
         private String typeName(Section s) {
             return s.type().specName(h.machine());
         }
 
-        private Section linked(Section from, long index, String field, SectionType wanted) {
+        private Section linked(Section from, long index, String field, SectionType... wanted) {
             if (index == 0 || Long.compareUnsigned(index, n) >= 0) {
                 throw fail(from.index(), from.name(), ElfCheck.SECTION_LINK, field + " "
                         + Long.toUnsignedString(index) + " does not name a section (section count " + n + ")");
             }
             Section to = sections.get((int) index);
-            if (wanted != null && !to.type().equals(wanted)) {
+            if (wanted.length > 0 && List.of(wanted).stream().noneMatch(w -> to.type().equals(w))) {
+                StringBuilder names = new StringBuilder();
+                for (SectionType w : wanted) {
+                    names.append(names.length() == 0 ? "" : " or ").append(w.specName(h.machine()));
+                }
                 throw fail(from.index(), from.name(), ElfCheck.SECTION_LINK, field + " " + index + " names a "
-                        + typeName(to) + " section, not " + wanted.specName(h.machine()));
+                        + typeName(to) + " section, not " + names);
             }
             return to;
         }
@@ -226,6 +414,7 @@ final class ElfParser {
 
         ElfFile finish() {
             Section symtab = null;
+            Section dynsym = null;
             for (Section s : sections) {
                 if (s.type().equals(SectionType.SHT_SYMTAB)) {
                     if (symtab != null) {
@@ -233,25 +422,42 @@ final class ElfParser {
                                 "second SHT_SYMTAB (the first is section header " + symtab.index() + ")");
                     }
                     symtab = s;
+                } else if (s.type().equals(SectionType.SHT_DYNSYM) && dynsym == null) {
+                    dynsym = s;
                 }
             }
-            List<Symbol> symbols = symtab == null ? List.of() : symbols(symtab);
+            Map<Integer, SymbolTable> tables = new HashMap<>();
+            SymbolTable symbols = symtab == null ? SymbolTable.EMPTY : symbols(symtab);
+            if (symtab != null) {
+                tables.put(symtab.index(), symbols);
+            }
+            SymbolTable dynamicSymbols = dynsym == null ? SymbolTable.EMPTY : symbols(dynsym);
+            if (dynsym != null) {
+                tables.put(dynsym.index(), dynamicSymbols);
+            }
             List<RelocationSection> relocs = new ArrayList<>();
             for (Section s : sections) {
                 boolean rela = s.type().equals(SectionType.SHT_RELA);
                 if (rela || s.type().equals(SectionType.SHT_REL)) {
-                    relocs.add(relocations(s, rela, symbols));
+                    relocs.add(relocations(s, rela, tables));
                 }
             }
-            return new ElfFile(file, h, image, sections, Optional.ofNullable(symtab), symbols, relocs);
+            return new ElfFile(file, h, image, sections, segments, Optional.ofNullable(symtab), symbols,
+                    Optional.ofNullable(dynsym), dynamicSymbols, relocs);
         }
 
-        private List<Symbol> symbols(Section symtab) {
+        private SymbolTable symbols(Section symtab) {
             ElfClass c = h.elfClass();
+            if (symtab.compression().isPresent()) {
+                throw fail(symtab.index(), symtab.name(), ElfCheck.COMPRESSION, "a symbol table cannot be SHF_COMPRESSED");
+            }
             entsize(symtab, c.symbolSize(), "symbol");
             Section strtab = linked(symtab, symtab.header().link(), "sh_link", SectionType.SHT_STRTAB);
             checkTerminated(strtab.index(), strtab.name(), strtab.header());
-            int count = (int) (symtab.size() / c.symbolSize());
+            if (strtab.compression().isPresent()) {
+                throw fail(strtab.index(), strtab.name(), ElfCheck.COMPRESSION, "a string table of symbols cannot be SHF_COMPRESSED");
+            }
+            long count = symtab.size() / c.symbolSize();
             Section shndxTable = null;
             for (Section s : sections) {
                 if (s.type().equals(SectionType.SHT_SYMTAB_SHNDX) && s.header().link() == symtab.index()) {
@@ -262,83 +468,82 @@ final class ElfParser {
                 throw fail(shndxTable.index(), shndxTable.name(), ElfCheck.SYMTAB_SHNDX, "sh_size "
                         + hex(shndxTable.size()) + " is not 4 * " + count + " symbols");
             }
-            long base = symtab.header().offset();
-            long strOff = strtab.header().offset();
+            SymbolTable table = new SymbolTable(symtab.fileBytes(), strtab.fileBytes(),
+                    shndxTable == null ? null : shndxTable.fileBytes(), c);
             long strSize = strtab.size();
-            boolean is64 = c == ElfClass.ELFCLASS64;
-            List<Symbol> out = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                long p = base + (long) i * c.symbolSize();
-                long stName = u32(p);
-                long value;
-                long size;
-                int info;
-                int other;
-                int shndx;
-                if (is64) {
-                    info = u8(p + 4);
-                    other = u8(p + 5);
-                    shndx = u16(p + 6);
-                    value = u64(p + 8);
-                    size = u64(p + 16);
-                } else {
-                    value = u32(p + 4);
-                    size = u32(p + 8);
-                    info = u8(p + 12);
-                    other = u8(p + 13);
-                    shndx = u16(p + 14);
-                }
+            // Every entry is checked now, none is decoded: a large table costs a scan, not objects.
+            for (int i = 0; i < table.size(); i++) {
+                long stName = table.nameOffset(i);
                 if (stName >= strSize) {
                     throw fail(symtab.index(), symtab.name(), ElfCheck.SYMBOL_NAME, "symbol " + i + ": st_name "
                             + hex(stName) + " is outside " + strtab.name() + " (size " + hex(strSize) + ")");
                 }
-                String name = string(strOff, strSize, stName);
-                int resolved = shndx;
+                int shndx = table.rawShndx(i);
                 if (shndx == SectionIndex.SHN_XINDEX) {
                     if (shndxTable == null) {
                         throw fail(symtab.index(), symtab.name(), ElfCheck.SYMTAB_SHNDX, "symbol " + i + " ("
-                                + name + ") has st_shndx SHN_XINDEX but no SHT_SYMTAB_SHNDX section links here");
+                                + table.get(i).name() + ") has st_shndx SHN_XINDEX but no SHT_SYMTAB_SHNDX section links here");
                     }
-                    long x = u32(shndxTable.header().offset() + 4L * i);
+                    long x = table.extendedIndex(i);
                     if (x == 0 || x >= n) {
-                        throw fail(symtab.index(), symtab.name(), ElfCheck.SYMBOL_SECTION, "symbol " + i + " (" + name
-                                + "): extended section index " + x + " is not below the section count " + n);
+                        throw fail(symtab.index(), symtab.name(), ElfCheck.SYMBOL_SECTION, "symbol " + i + " ("
+                                + table.get(i).name() + "): extended section index " + x
+                                + " is not below the section count " + n);
                     }
-                    resolved = (int) x;
                 } else if (shndx != SectionIndex.SHN_UNDEF && shndx < SectionIndex.SHN_LORESERVE && shndx >= n) {
-                    throw fail(symtab.index(), symtab.name(), ElfCheck.SYMBOL_SECTION, "symbol " + i + " (" + name
-                            + "): st_shndx " + shndx + " is not below the section count " + n);
+                    throw fail(symtab.index(), symtab.name(), ElfCheck.SYMBOL_SECTION, "symbol " + i + " ("
+                            + table.get(i).name() + "): st_shndx " + shndx + " is not below the section count " + n);
                 }
-                out.add(new Symbol(i, name, value, size, new SymbolType(info & 0xf), new SymbolBinding(info >>> 4),
-                        SymbolVisibility.ofOther(other), other, shndx, resolved));
             }
-            return out;
+            return table;
         }
 
-        private RelocationSection relocations(Section s, boolean rela, List<Symbol> symbols) {
+        private RelocationSection relocations(Section s, boolean rela, Map<Integer, SymbolTable> tables) {
             ElfClass c = h.elfClass();
+            if (s.compression().isPresent()) {
+                throw fail(s.index(), s.name(), ElfCheck.COMPRESSION, "a relocation section cannot be SHF_COMPRESSED");
+            }
             int size = rela ? c.relaSize() : c.relSize();
             entsize(s, size, rela ? "Elf_Rela" : "Elf_Rel");
-            Section symtab = linked(s, s.header().link(), "sh_link", SectionType.SHT_SYMTAB);
-            Section target = linked(s, Integer.toUnsignedLong(s.header().info()), "sh_info", null);
-            if (!target.header().hasFileBytes()) {
-                throw fail(s.index(), s.name(), ElfCheck.SECTION_LINK, "sh_info " + target.index() + " names a "
-                        + typeName(target) + " section, which has no bytes to relocate");
+            Section symtab;
+            long symbolCount;
+            if (!rel && s.header().link() == 0) {
+                symtab = sections.get(0); // e.g. IRELATIVE relocations of a static executable
+                symbolCount = 1;
+            } else {
+                symtab = linked(s, Integer.toUnsignedLong(s.header().link()), "sh_link",
+                        SectionType.SHT_SYMTAB, SectionType.SHT_DYNSYM);
+                symbolCount = Math.max(1, tables.get(symtab.index()).size());
             }
-            RelocationSection result = new RelocationSection(s, target, symtab, c);
-            ByteBuffer bytes = s.bytes();
+            Section target;
+            long info = Integer.toUnsignedLong(s.header().info());
+            if (rel) {
+                target = linked(s, info, "sh_info");
+                if (target.index() == s.index()) {
+                    throw fail(s.index(), s.name(), ElfCheck.SECTION_LINK, "sh_info " + info
+                            + " names the relocation section itself");
+                }
+                if (!target.header().hasFileBytes()) {
+                    throw fail(s.index(), s.name(), ElfCheck.SECTION_LINK, "sh_info " + target.index() + " names a "
+                            + typeName(target) + " section, which has no bytes to relocate");
+                }
+            } else {
+                // Dynamic relocations patch addresses; sh_info names a section only with SHF_INFO_LINK.
+                target = info != 0 && info < n ? sections.get((int) info) : sections.get(0);
+            }
+            RelocationSection result = new RelocationSection(s, target, symtab, c, h.machine());
+            ByteBuffer bytes = s.fileBytes();
             boolean is64 = c == ElfClass.ELFCLASS64;
-            long symbolCount = symbols.size();
             for (int i = 0; i < result.size(); i++) {
                 int p = i * size;
                 long offset = is64 ? bytes.getLong(p) : bytes.getInt(p) & 0xffffffffL;
-                long sym = is64 ? bytes.getLong(p + 8) >>> 32 : (bytes.getInt(p + 4) & 0xffffffffL) >>> 8;
+                long sym = result.symbolIndex(i);
                 if (sym >= symbolCount) {
                     throw fail(s.index(), s.name(), ElfCheck.RELOCATION_SYMBOL, "relocation " + i + " at r_offset "
                             + hex(offset) + ": symbol index " + sym + " is outside the symbol table ("
-                            + symbolCount + " symbols)");
+                            + (symtab.index() == 0 ? 0 : symbolCount) + " symbols)");
                 }
-                if (Long.compareUnsigned(offset, target.size()) >= 0) {
+                if (rel && Long.compareUnsigned(offset, target.size()) >= 0) {
                     throw fail(s.index(), s.name(), ElfCheck.RELOCATION_OFFSET, "relocation " + i + ": r_offset "
                             + hex(offset) + " is outside section header " + target.index() + " (" + target.name()
                             + ") of size " + hex(target.size()));
@@ -376,22 +581,6 @@ final class ElfParser {
         }
         return new SectionHeader(u32(p), new SectionType((int) u32(p + 4)), u32(p + 8), u32(p + 12),
                 u32(p + 16), u32(p + 20), (int) u32(p + 24), (int) u32(p + 28), u32(p + 32), u32(p + 36));
-    }
-
-    /** A NUL-terminated string; the table is known to be terminated, so the scan ends inside it. */
-    private String string(long tableOffset, long tableSize, long at) {
-        int start = (int) (tableOffset + at);
-        int end = start;
-        int limit = (int) (tableOffset + tableSize);
-        while (end < limit && image.get(end) != 0) {
-            end++;
-        }
-        if (end == start) {
-            return "";
-        }
-        byte[] b = new byte[end - start];
-        image.get(start, b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     private ByteBuffer view(long offset, long size) {

@@ -16,15 +16,17 @@ public final class RelocationSection {
     private final Section target;
     private final Section symbolTable;
     private final boolean is64;
+    private final boolean mips64;
     private final boolean rela;
     private final int entrySize;
     private final int count;
 
-    RelocationSection(Section section, Section target, Section symbolTable, ElfClass elfClass) {
+    RelocationSection(Section section, Section target, Section symbolTable, ElfClass elfClass, Machine machine) {
         this.section = section;
         this.target = target;
         this.symbolTable = symbolTable;
         this.is64 = elfClass == ElfClass.ELFCLASS64;
+        this.mips64 = is64 && machine.equals(Machine.EM_MIPS);
         this.rela = section.type().equals(SectionType.SHT_RELA);
         this.entrySize = rela ? elfClass.relaSize() : elfClass.relSize();
         this.count = (int) (section.size() / entrySize);
@@ -35,12 +37,23 @@ public final class RelocationSection {
         return section;
     }
 
-    /** The section its entries patch (sh_info). */
+    /**
+     * The section its entries patch (sh_info). In a linked file whose dynamic relocations patch
+     * addresses rather than one section (sh_info 0), this is section 0 (SHT_NULL).
+     */
     public Section target() {
         return target;
     }
 
-    /** The symbol table its entries index (sh_link). */
+    /** Whether sh_info names a section the entries patch (always so in a relocatable object). */
+    public boolean hasTarget() {
+        return target.index() != 0;
+    }
+
+    /**
+     * The symbol table its entries index (sh_link): SHT_SYMTAB or SHT_DYNSYM; section 0 in a
+     * linked file whose relocations use no symbol (sh_link 0, every symbol index 0).
+     */
     public Section symbolTable() {
         return symbolTable;
     }
@@ -60,7 +73,7 @@ public final class RelocationSection {
         if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException(i);
         }
-        return decode(section.bytes(), i * entrySize, is64, rela);
+        return decode(section.fileBytes(), i * entrySize, is64, mips64, rela);
     }
 
     /** The entries in file order, as a read-only list decoded on access. */
@@ -68,7 +81,10 @@ public final class RelocationSection {
         return new Entries();
     }
 
-    static Relocation decode(ByteBuffer b, int p, boolean is64, boolean rela) {
+    static Relocation decode(ByteBuffer b, int p, boolean is64, boolean mips64, boolean rela) {
+        if (mips64) {
+            return mips64(b, p, rela);
+        }
         if (is64) {
             long info = b.getLong(p + 8);
             return new Relocation(b.getLong(p), (int) info, (int) (info >>> 32),
@@ -79,15 +95,39 @@ public final class RelocationSection {
                 rela ? OptionalLong.of(b.getInt(p + 8)) : OptionalLong.empty());
     }
 
+    /**
+     * MIPS64's r_info is not one 64-bit word but r_sym (32 bits, in the file's byte order), then
+     * the bytes r_ssym, r_type3, r_type2, r_type (binutils elf64-mips.c, mips_elf64_swap_reloca_in).
+     */
+    private static Relocation mips64(ByteBuffer b, int p, boolean rela) {
+        int sym = b.getInt(p + 8);
+        int ssym = b.get(p + 12) & 0xff;
+        int type3 = b.get(p + 13) & 0xff;
+        int type2 = b.get(p + 14) & 0xff;
+        int type = b.get(p + 15) & 0xff;
+        return new Relocation(b.getLong(p), type, sym, rela ? OptionalLong.of(b.getLong(p + 16)) : OptionalLong.empty(),
+                type2, type3, ssym);
+    }
+
+    /** The symbol index of entry {@code i} without decoding the rest, for validation. */
+    long symbolIndex(int i) {
+        ByteBuffer b = section.fileBytes();
+        int p = i * entrySize;
+        if (mips64) {
+            return b.getInt(p + 8) & 0xffffffffL;
+        }
+        return is64 ? b.getLong(p + 8) >>> 32 : (b.getInt(p + 4) & 0xffffffffL) >>> 8;
+    }
+
     private final class Entries extends AbstractList<Relocation> implements RandomAccess {
-        private final ByteBuffer bytes = section.bytes();
+        private final ByteBuffer bytes = section.fileBytes();
 
         @Override
         public Relocation get(int index) {
             if (index < 0 || index >= count) {
                 throw new IndexOutOfBoundsException(index);
             }
-            return decode(bytes, index * entrySize, is64, rela);
+            return decode(bytes, index * entrySize, is64, mips64, rela);
         }
 
         @Override

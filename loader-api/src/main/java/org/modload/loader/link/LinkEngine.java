@@ -86,6 +86,7 @@ public final class LinkEngine {
         }
         ElfData data = arch.byteOrder().equals(ByteOrder.LITTLE_ENDIAN) ? ElfData.ELFDATA2LSB : ElfData.ELFDATA2MSB;
         for (ElfFile obj : objects) {
+            obj.requireRelocatable();
             obj.requireTarget(arch.machine(), arch.elfClass(), data);
             arch.checkObject(obj, profile);
         }

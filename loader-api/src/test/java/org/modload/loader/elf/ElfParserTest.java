@@ -79,13 +79,32 @@ class ElfParserTest {
     }
 
     @Test
-    void headersOfOtherTypesAreReadButRefusedAsRelocatable() {
+    void otherTypesAreReadButRefusedAsRelocatable() {
         byte[] bytes = Fixtures.bytes("x86_64-basic.o");
         bytes[16] = 3; // ET_DYN
         ElfHeader h = ElfFile.readHeader("x.o", ByteBuffer.wrap(bytes));
         assertEquals(ElfType.ET_DYN, h.type());
         assertEquals("ET_DYN", h.type().specName());
-        assertEquals("unknown(183)", new Machine(183).specName());
+        ElfFile f = ElfFile.parse("x.o", ByteBuffer.wrap(bytes));
+        assertEquals(ElfType.ET_DYN, f.type());
+        assertEquals(11, f.sections().size());
+        org.modload.loader.diag.MalformedElfException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.modload.loader.diag.MalformedElfException.class, f::requireRelocatable);
+        assertEquals(org.modload.loader.diag.ElfCheck.TYPE, e.check());
+        assertEquals("x.o: not a relocatable object: e_type is ET_DYN", e.getMessage());
+        ElfFile.parse("x.o", ByteBuffer.wrap(Fixtures.bytes("x86_64-basic.o"))).requireRelocatable();
+    }
+
+    @Test
+    void namesOfMachinesWeDoNotRelocate() {
+        assertEquals("EM_AARCH64", new Machine(183).specName());
+        assertEquals("EM_RISCV", new Machine(243).specName());
+        assertEquals("unknown(260)", new Machine(260).specName());
+        assertEquals("SHT_ARM_EXIDX", new SectionType(0x70000001).specName(Machine.EM_ARM));
+        assertEquals("SHT_X86_64_UNWIND", new SectionType(0x70000001).specName(Machine.EM_X86_64));
+        assertEquals("unknown(1879048193)", new SectionType(0x70000001).specName(Machine.EM_386));
+        assertEquals("SHT_GNU_HASH", new SectionType(0x6ffffff6).specName(Machine.EM_386));
+        assertEquals("unknown(2147483648)", new SectionType(0x80000000).specName(Machine.EM_ARM));
     }
 
     @Test
