@@ -44,8 +44,11 @@ final class Binding {
     record Reference(int object, Symbol symbol, boolean weak) {
     }
 
+    private final ComdatGroups groups;
+
     private Binding(List<ElfFile> objects, Referent[][] referents, long[][] sizes, Map<String, Definition> globals,
-            Map<String, Reference> imports) {
+            Map<String, Reference> imports, ComdatGroups groups) {
+        this.groups = groups;
         this.objects = objects;
         this.referents = referents;
         this.sizes = sizes;
@@ -61,7 +64,7 @@ final class Binding {
      * @throws DuplicateSymbolException for two strong definitions of one name
      * @throws LayoutException for a common symbol (Linux: "please compile with -fno-common")
      */
-    static Binding of(List<ElfFile> objects, SectionFilter placed, Set<String> linkSymbols) {
+    static Binding of(List<ElfFile> objects, SectionFilter placed, Set<String> linkSymbols, ComdatGroups groups) {
         Map<String, Definition> globals = new HashMap<>();
         for (int o = 0; o < objects.size(); o++) {
             ElfFile obj = objects.get(o);
@@ -73,8 +76,9 @@ final class Binding {
                     throw new LayoutException(Location.ofSection(obj.name(), symtab.index(), symtab.name()),
                             "common symbol '" + s.name() + "' cannot be loaded (compile with -fno-common)");
                 }
-                if (s.isUndefined() || s.name().isEmpty() || s.bind().equals(SymbolBinding.STB_LOCAL)) {
-                    continue;
+                if (s.isUndefined() || s.name().isEmpty() || s.bind().equals(SymbolBinding.STB_LOCAL)
+                        || (s.isInSection() && groups.discarded(o, s.shndx()))) {
+                    continue; // a definition in a discarded COMDAT group binds to the kept group's
                 }
                 Definition d = new Definition(o, s);
                 Definition prior = globals.putIfAbsent(s.name(), d);
@@ -108,6 +112,9 @@ final class Binding {
                 if (d != null) {
                     def = d.symbol();
                     defObject = d.object();
+                } else if (global && s.isInSection() && groups.discarded(o, s.shndx())) {
+                    r[i] = new Referent.Absolute(0);
+                    continue;
                 }
                 z[i] = def.size();
                 if (def.isUndefined()) {
@@ -135,7 +142,7 @@ final class Binding {
             referents[o] = r;
             sizes[o] = z;
         }
-        return new Binding(List.copyOf(objects), referents, sizes, Map.copyOf(globals), imports);
+        return new Binding(List.copyOf(objects), referents, sizes, Map.copyOf(globals), imports, groups);
     }
 
     /** Whether section {@code index} of object {@code object} is loaded. */
@@ -146,6 +153,11 @@ final class Binding {
 
     List<ElfFile> objects() {
         return objects;
+    }
+
+    /** Whether section {@code index} of object {@code object} belongs to a discarded COMDAT group. */
+    boolean discarded(int object, int index) {
+        return groups.discarded(object, index);
     }
 
     Referent referent(int object, int symbol) {

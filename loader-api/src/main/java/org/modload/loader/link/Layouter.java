@@ -30,7 +30,11 @@ final class Layouter {
     private final long pageSize;
     private final long small;
 
-    Layouter(List<ElfFile> objects, TablePlan tables, long pageSize, long smallDataFlag) {
+    private final Binding.SectionFilter discarded;
+
+    Layouter(List<ElfFile> objects, TablePlan tables, long pageSize, long smallDataFlag,
+            Binding.SectionFilter discarded) {
+        this.discarded = discarded;
         this.objects = objects;
         this.obj = objects.get(0);
         this.tables = tables;
@@ -213,7 +217,7 @@ final class Layouter {
                 for (Section s : objects.get(o).sections()) {
                     long f = effectiveFlags(s);
                     if (done[o][s.index()] || (f & masks[m][0]) != masks[m][0] || (f & masks[m][1]) != 0
-                            || isInit(s.name()) != init || isPlaceholder(s)) {
+                            || isInit(s.name()) != init || isPlaceholder(s) || discarded.test(o, s.index())) {
                         continue;
                     }
                     done[o][s.index()] = true;

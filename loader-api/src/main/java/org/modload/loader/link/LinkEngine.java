@@ -91,8 +91,9 @@ public final class LinkEngine {
             arch.checkObject(obj, profile);
         }
         Set<String> tableNames = tableNames(profile);
-        return Binding.of(objects, (o, i) -> placed(objects.get(o), i, tableNames),
-                Set.copyOf(arch.linkSymbolNames(profile)));
+        ComdatGroups groups = ComdatGroups.of(objects);
+        return Binding.of(objects, (o, i) -> placed(objects.get(o), i, tableNames) && !groups.discarded(o, i),
+                Set.copyOf(arch.linkSymbolNames(profile)), groups);
     }
 
     private Set<String> tableNames(Profile profile) {
@@ -107,13 +108,13 @@ public final class LinkEngine {
         Set<String> tableNames = tableNames(profile);
         int[] sectionCounts = objects.stream().mapToInt(o -> o.sections().size()).toArray();
         if (kinds.isEmpty()) {
-            Layouter.Laid laid = layout(objects, TablePlan.NONE, policy);
+            Layouter.Laid laid = layout(binding, TablePlan.NONE, policy);
             return new LoadPlan(binding, profile, laid, TablePlan.NONE, new TableCount(kinds), true,
                     knowledge(objects, laid, profile, imports, sectionCounts));
         }
         Sites sites = new Sites(arch, binding, profile);
         TableCount first = count(sites, profile, kinds, Knowledge.before(imports), tableNames);
-        Layouter.Laid firstLaid = layout(objects, first.plan(), policy);
+        Layouter.Laid firstLaid = layout(binding, first.plan(), policy);
         TableCount current = first;
         Layouter.Laid laid = firstLaid;
         // Shrinking a table moves what follows it, so the refined count is laid out and asked
@@ -125,7 +126,7 @@ public final class LinkEngine {
                 return new LoadPlan(binding, profile, laid, current.plan(), current, true, k);
             }
             current = refined;
-            laid = layout(objects, refined.plan(), policy);
+            laid = layout(binding, refined.plan(), policy);
         }
         Knowledge k = knowledge(objects, firstLaid, profile, imports, sectionCounts);
         return new LoadPlan(binding, profile, firstLaid, first.plan(), count(sites, profile, kinds, k, tableNames),
@@ -149,8 +150,9 @@ public final class LinkEngine {
                 .plan();
     }
 
-    private Layouter.Laid layout(List<ElfFile> objects, TablePlan tables, LayoutPolicy policy) {
-        return new Layouter(objects, tables, arch.pageSize(), arch.smallDataFlag()).plan(policy);
+    private Layouter.Laid layout(Binding binding, TablePlan tables, LayoutPolicy policy) {
+        return new Layouter(binding.objects(), tables, arch.pageSize(), arch.smallDataFlag(), binding::discarded)
+                .plan(policy);
     }
 
     private Knowledge knowledge(List<ElfFile> objects, Layouter.Laid laid, Profile profile, Map<String, Long> imports,
@@ -177,7 +179,8 @@ public final class LinkEngine {
             @Override
             public Optional<ByteBuffer> of(int object, Section target) {
                 ElfFile obj = sites.objects().get(object);
-                return placed(obj, target.index(), tableNames) ? Optional.of(target.bytes()) : Optional.empty();
+                return placed(obj, target.index(), tableNames) && !sites.discarded(object, target.index())
+                        ? Optional.of(target.bytes()) : Optional.empty();
             }
 
             @Override

@@ -38,6 +38,10 @@ final class Sites {
         return binding.objects();
     }
 
+    boolean discarded(int object, int index) {
+        return binding.discarded(object, index);
+    }
+
     /** Receives each site with its addend (r_addend, or the implicit one for SHT_REL). */
     interface Visitor {
         void visit(RelocationSite site, long addend);

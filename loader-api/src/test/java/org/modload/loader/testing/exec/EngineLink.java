@@ -10,22 +10,20 @@ import java.util.OptionalLong;
 
 import org.modload.loader.diag.LoaderException;
 import org.modload.loader.elf.ElfFile;
-import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionFlags;
-import org.modload.loader.elf.Symbol;
+import org.modload.loader.link.DefinedSymbol;
 import org.modload.loader.link.LayoutPolicy;
+import org.modload.loader.link.TableRequest;
 import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.PlacedSection;
 import org.modload.loader.link.SymbolDefinition;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Profile;
-import org.modload.loader.spi.TableRequest;
 
 /**
- * Every call of the execution oracle into the engine, in one place, because the engine's API is
- * changing under issue 9 (several objects per link, defined symbols on the image): links the
- * objects with the PERMISSIVE profile and {@code LayoutPolicy.Linux(base)}, resolving externals
+ * Every call of the execution oracle into the engine, in one place: links the objects (several
+ * in one link) with the PERMISSIVE profile and {@code LayoutPolicy.Linux(base)}, resolving externals
  * from the addresses runimage found, and turns the engine's image into a {@link LinkedImage}.
  */
 public final class EngineLink {
@@ -51,15 +49,10 @@ public final class EngineLink {
      *     nothing there defines (a weak reference then resolves to 0, a strong one is refused)
      */
     public static Result link(Architecture arch, ObjectFiles input, long base, Map<String, OptionalLong> resolved) {
-        if (input.objects().size() != 1) {
-            // The engine links one object per call today; issue 9 adds link(List<ElfFile>, ...).
-            return new Refused("modload links one object per call; " + input.objects().size()
-                    + " objects need the multi-object link of issue 9");
-        }
-        ElfFile obj = input.objects().get(0);
+        List<ElfFile> objects = input.objects();
         LoadedImage image;
         try {
-            image = new LinkEngine(arch).link(obj, Profile.PERMISSIVE, new LayoutPolicy.Linux(base), name -> {
+            image = new LinkEngine(arch).link(objects, Profile.PERMISSIVE, new LayoutPolicy.Linux(base), name -> {
                 OptionalLong a = resolved.getOrDefault(name, OptionalLong.empty());
                 return a.isPresent() ? Optional.of(SymbolDefinition.at(a.getAsLong())) : Optional.empty();
             });
@@ -78,22 +71,15 @@ public final class EngineLink {
             if (p.isTable()) {
                 prot = tables.get(p.name()).executable() ? LinkedImage.Protection.RX : LinkedImage.Protection.RW;
             } else {
-                long f = obj.section(p.sectionIndex()).header().flags();
+                long f = objects.get(p.object()).section(p.sectionIndex()).header().flags();
                 prot = LinkedImage.Protection.of((f & SectionFlags.SHF_WRITE) != 0,
                         (f & SectionFlags.SHF_EXECINSTR) != 0);
-                sections.put(new LinkedImage.SectionRef(0, p.sectionIndex()), p.address());
+                sections.put(new LinkedImage.SectionRef(p.object(), p.sectionIndex()), p.address());
             }
             pieces.add(new LinkedImage.Piece(p.name(), p.address(), bytes, prot));
         }
-        // Until the image lists its defined symbols (issue 9), main is found in the symbol table.
-        Symbol main = obj.symbols().stream()
-                .filter(s -> s.name().equals("main") && s.isInSection() && !ObjectFiles.isLocal(s))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException(obj.name() + " defines no main"));
-        Long text = sections.get(new LinkedImage.SectionRef(0, main.shndx()));
-        if (text == null) {
-            Section s = obj.section(main.shndx());
-            throw new IllegalStateException("main's section " + s.name() + " was not placed");
-        }
-        return new Linked(new LinkedImage(pieces, text + main.value(), sections));
+        DefinedSymbol main = image.definedSymbol("main")
+                .orElseThrow(() -> new IllegalArgumentException(objects.get(0).name() + " defines no main"));
+        return new Linked(new LinkedImage(pieces, main.address(), sections));
     }
 }

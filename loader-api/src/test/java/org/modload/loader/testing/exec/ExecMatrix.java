@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 import org.modload.loader.spi.Architecture;
 
@@ -39,12 +38,13 @@ public final class ExecMatrix {
      * @param arch the engine's plugin for it
      * @param programs the programs
      * @param variants the variants
-     * @param expectation each cell's expectation
+     * @param expectation each cell's expectation, from the cell and the objects gcc built for it
+     *     (what they reference decides, e.g., whether non-PIC code reaches libc's data)
      * @param knownGaps the cells that miss their expectation today (issue 9), exactly
      * @param peer the peer's expectation per program and variant
      */
     public record Spec(Abi abi, Architecture arch, List<TestProgram> programs, List<Variant> variants,
-            Function<CellId, Expectation> expectation, KnownGaps knownGaps,
+            BiFunction<CellId, ObjectFiles, Expectation> expectation, KnownGaps knownGaps,
             BiFunction<TestProgram, Variant, PeerExpectation> peer) {
         public Spec {
             programs = List.copyOf(programs);
@@ -129,7 +129,7 @@ public final class ExecMatrix {
         Map<String, Cell> cells = new LinkedHashMap<>();
         for (String placement : spec.abi().placements()) {
             CellId id = build.cell(placement);
-            Expectation expected = spec.expectation().apply(id);
+            Expectation expected = spec.expectation().apply(id, build.input());
             Outcome outcome = runner.run(build, placement);
             cells.put(placement, new Cell(id, expected, outcome, expected.check(outcome, build.input()),
                     spec.knownGaps().contains(id)));

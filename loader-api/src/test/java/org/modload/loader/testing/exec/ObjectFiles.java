@@ -67,6 +67,25 @@ public record ObjectFiles(List<Path> paths, List<ElfFile> objects) {
         return out;
     }
 
+    /**
+     * Whether some relocation of a type in {@code types} (psABI numbers) names an external
+     * symbol: one of {@code names}, or any external name when {@code names} is empty.
+     */
+    public boolean references(Set<String> names, Set<Integer> types) {
+        Set<String> external = externalNames();
+        for (ElfFile o : objects) {
+            for (org.modload.loader.elf.RelocationSection rs : o.relocationSections()) {
+                for (org.modload.loader.elf.Relocation r : rs.entries()) {
+                    String n = o.symbols().get(r.symbol()).name();
+                    if (types.contains(r.type()) && external.contains(n) && (names.isEmpty() || names.contains(n))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     static boolean isLocal(Symbol s) {
         return s.bind().equals(org.modload.loader.elf.SymbolBinding.STB_LOCAL);
     }

@@ -108,13 +108,14 @@ public final class SiteChecker {
                     got = i.ripTarget().orElseThrow(() -> new SiteProblem("not %rip-relative: " + i));
                 } else {
                     long imm = immediate(i);
-                    Instruction before = code.previous(i).orElseThrow(() -> new SiteProblem("nothing before " + i));
                     if (s.kind() == SiteKind.R_X86_64_GOTPC64) {
-                        if (!before.mnemonic().equals("lea") || before.ripTarget().isEmpty()) {
-                            throw new SiteProblem("not after lea ...(%rip): " + before + "; " + i);
-                        }
-                        got = before.ripTarget().getAsLong() + imm;
+                        // movabs $_GLOBAL_OFFSET_TABLE_-1b, %r11 after "1: lea 1b(%rip), %reg", which
+                        // gcc may schedule further up: the addend says how far 1b lies before the
+                        // field (A = field - 1b), so 1b + imm = P - A + imm.
+                        got = s.place() - s.addend() + imm;
                     } else {
+                        Instruction before = code.previous(i)
+                                .orElseThrow(() -> new SiteProblem("nothing before " + i));
                         if (!before.mnemonic().startsWith("call") || before.directTarget().isEmpty()) {
                             throw new SiteProblem("not after a call to a pc thunk: " + before + "; " + i);
                         }
@@ -154,7 +155,8 @@ public final class SiteChecker {
                 return reachesCode(target, sym, got, i);
             }
             case GOT_PCREL -> {
-                requireAddend(s, -4);
+                // objdump's %rip target counts from the instruction's end, so any addend that only
+                // skips a trailing immediate (cmpb $0, x@GOTPCREL(%rip): -5) is followed the same way.
                 Instruction i = instructionAt(s);
                 if (i.ripTarget().isPresent()) {
                     long ea = i.ripTarget().getAsLong();
