@@ -12,6 +12,7 @@ import org.modload.loader.elf.Note;
 import org.modload.loader.elf.ProgramHeader;
 import org.modload.loader.elf.Relocation;
 import org.modload.loader.elf.RelocationSection;
+import org.modload.loader.elf.RelrSection;
 import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionHeader;
 import org.modload.loader.elf.Segment;
@@ -21,7 +22,8 @@ import org.modload.loader.elf.SymbolVersion;
 /**
  * Renders a parsed file in the shape {@code modload elf --json} promises: the keys {@code class},
  * {@code data}, {@code type}, {@code machine}, {@code sections}, {@code symbols} and
- * {@code relocations} as they always were, then {@code segments}, {@code dynsyms} (with
+ * {@code relocations} as they always were, then {@code osabi} (EI_OSABI), {@code relr} (SHT_RELR sections with their
+ * decoded addresses), {@code segments}, {@code dynsyms} (with
  * versions), {@code dynamic} and {@code notes}. A compressed section adds {@code compression};
  * MIPS64 relocations add {@code type2}, {@code type3} and {@code ssym}.
  */
@@ -35,7 +37,8 @@ final class ElfJson {
                 .string("class", f.elfClass().name())
                 .string("data", f.data().name())
                 .string("type", f.header().type().specName())
-                .string("machine", m.specName());
+                .string("machine", m.specName())
+                .unsigned("osabi", f.header().osAbi());
         j.beginArray("sections");
         for (Section s : f.sections()) {
             SectionHeader h = s.header();
@@ -69,6 +72,16 @@ final class ElfJson {
                 }
                 j.endObject();
             }
+        }
+        j.endArray();
+        j.beginArray("relr");
+        for (RelrSection rs : f.relrSections()) {
+            j.beginObject().string("section", rs.section().name()).signed("entries", rs.size());
+            j.beginArray("offsets");
+            for (long o : rs.offsets()) {
+                j.value(o);
+            }
+            j.endArray().endObject();
         }
         j.endArray();
         j.beginArray("segments");

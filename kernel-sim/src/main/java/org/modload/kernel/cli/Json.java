@@ -23,6 +23,14 @@ final class Json {
         return this;
     }
 
+    /** An unsigned 64-bit array element. */
+    Json value(long value) {
+        comma();
+        out.append(Long.toUnsignedString(value));
+        needComma = true;
+        return this;
+    }
+
     Json bool(String key, boolean value) {
         key(key);
         out.append(value);

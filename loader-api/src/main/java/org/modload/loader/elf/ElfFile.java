@@ -29,10 +29,11 @@ public final class ElfFile {
     private final Optional<Section> dynamicSymbolTable;
     private final List<Symbol> dynamicSymbols;
     private final List<RelocationSection> relocationSections;
+    private final List<RelrSection> relrSections;
 
     ElfFile(String name, ElfHeader header, ByteBuffer image, List<Section> sections, List<Segment> segments,
             Optional<Section> symbolTable, List<Symbol> symbols, Optional<Section> dynamicSymbolTable,
-            List<Symbol> dynamicSymbols, List<RelocationSection> relocationSections) {
+            List<Symbol> dynamicSymbols, List<RelocationSection> relocationSections, List<RelrSection> relrSections) {
         this.name = Objects.requireNonNull(name);
         this.header = header;
         this.image = image;
@@ -43,6 +44,7 @@ public final class ElfFile {
         this.dynamicSymbolTable = dynamicSymbolTable;
         this.dynamicSymbols = dynamicSymbols;
         this.relocationSections = List.copyOf(relocationSections);
+        this.relrSections = List.copyOf(relrSections);
     }
 
     /**
@@ -142,6 +144,20 @@ public final class ElfFile {
         return segments;
     }
 
+    /** The program interpreter PT_INTERP names (its bytes up to the first NUL), if there is a PT_INTERP. */
+    public Optional<String> interpreter() {
+        return segments.stream().filter(s -> s.type().equals(SegmentType.PT_INTERP)).findFirst().map(s -> {
+            ByteBuffer b = s.bytes();
+            int end = 0;
+            while (end < b.limit() && b.get(end) != 0) {
+                end++;
+            }
+            byte[] name = new byte[end];
+            b.get(0, name);
+            return new String(name, java.nio.charset.StandardCharsets.UTF_8);
+        });
+    }
+
     /** The SHT_SYMTAB section, if the file has one. */
     public Optional<Section> symbolTable() {
         return symbolTable;
@@ -194,6 +210,11 @@ public final class ElfFile {
     /** Every SHT_REL and SHT_RELA section, in section order (dynamic ones of linked files included). */
     public List<RelocationSection> relocationSections() {
         return relocationSections;
+    }
+
+    /** Every SHT_RELR section (packed relative relocations of a linked file), in section order. */
+    public List<RelrSection> relrSections() {
+        return relrSections;
     }
 
     /**

@@ -299,10 +299,8 @@ final class ElfParser {
                         throw segmentFail(i, ElfCheck.SEGMENT_CONTENTS, "PT_PHDR must come before every PT_LOAD");
                     }
                 } else if (ph.type().equals(SegmentType.PT_INTERP)) {
-                    if (ph.filesz() == 0 || s.bytes().get((int) ph.filesz() - 1) != 0) {
-                        throw segmentFail(i, ElfCheck.SEGMENT_CONTENTS,
-                                "PT_INTERP: the program interpreter's name is not NUL-terminated");
-                    }
+                    // Like readelf, a PT_INTERP need only lie in the file (checked above): separate
+                    // debug files keep the header while the bytes it points to hold something else.
                 } else if (ph.type().equals(SegmentType.PT_DYNAMIC)) {
                     if (dynamic != null) {
                         throw segmentFail(i, ElfCheck.SEGMENT_CONTENTS, "a second PT_DYNAMIC (the first is program header "
@@ -422,14 +420,22 @@ final class ElfParser {
                 tables.put(dynsym.index(), dynamicSymbols);
             }
             List<RelocationSection> relocs = new ArrayList<>();
+            List<RelrSection> relr = new ArrayList<>();
             for (Section s : sections) {
                 boolean rela = s.type().equals(SectionType.SHT_RELA);
                 if (rela || s.type().equals(SectionType.SHT_REL)) {
                     relocs.add(relocations(s, rela, tables));
+                } else if (s.type().equals(SectionType.SHT_RELR) && s.header().hasFileBytes()) {
+                    if (s.compression().isPresent()) {
+                        throw fail(s.index(), s.name(), ElfCheck.COMPRESSION, "a relocation section cannot be SHF_COMPRESSED");
+                    }
+                    int word = h.elfClass() == ElfClass.ELFCLASS64 ? 8 : 4;
+                    entsize(s, word, "Elf_Relr");
+                    relr.add(new RelrSection(s, h.elfClass()));
                 }
             }
             return new ElfFile(file, h, image, sections, segments, Optional.ofNullable(symtab), symbols,
-                    Optional.ofNullable(dynsym), dynamicSymbols, relocs);
+                    Optional.ofNullable(dynsym), dynamicSymbols, relocs, relr);
         }
 
         private SymbolTable symbols(Section symtab) {

@@ -98,6 +98,8 @@ final class Inflation {
         } catch (UnsatisfiedLinkError e) {
             throw new MalformedElfException(at, ElfCheck.COMPRESSION,
                     "zstd-jni's native library cannot be loaded on this platform: " + e.getMessage());
+        } catch (com.github.luben.zstd.ZstdException e) {
+            throw new MalformedElfException(at, ElfCheck.COMPRESSION, "corrupt zstd stream: " + e.getMessage());
         }
         if (Zstd.isError(n)) {
             throw new MalformedElfException(at, ElfCheck.COMPRESSION, "corrupt zstd stream: " + Zstd.getErrorName(n));

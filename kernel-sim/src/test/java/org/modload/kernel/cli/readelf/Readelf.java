@@ -42,29 +42,64 @@ final class Readelf {
             String visibility, BigInteger shndx) {
     }
 
-    /** One relocation; {@code addend} is null for SHT_REL sections. */
+    /**
+     * One relocation; {@code addend} is null for SHT_REL sections. MIPS64's second and third
+     * types and special symbol are the bytes of the Info word readelf prints (it reorders a
+     * little-endian file's r_info so that the word reads sym, ssym, type3, type2, type).
+     */
     record RelocationRow(String section, BigInteger offset, BigInteger type, BigInteger symbol,
-            BigInteger addend) {
+            BigInteger addend, BigInteger type2, BigInteger type3, BigInteger ssym) {
+
+        RelocationRow(String section, BigInteger offset, BigInteger type, BigInteger symbol, BigInteger addend) {
+            this(section, offset, type, symbol, addend, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO);
+        }
+    }
+
+    /** The Elf_Chdr readelf -t shows under an SHF_COMPRESSED section: type word, ch_size, ch_addralign. */
+    record CompressionRow(int index, String type, BigInteger size, BigInteger addralign) {
+    }
+
+    /** One SHT_RELR section: its name, the entry count readelf announces and the addresses it decodes. */
+    record RelrRow(String section, BigInteger entries, List<BigInteger> offsets) {
+    }
+
+    /** One program header; {@code flags} holds only R, W and E, the bits readelf shows. */
+    record SegmentRow(String type, BigInteger offset, BigInteger vaddr, BigInteger paddr, BigInteger filesz,
+            BigInteger memsz, BigInteger flags, BigInteger align) {
+    }
+
+    /** One dynamic entry: the tag readelf prints in hex, its name, and the value where readelf prints it plainly. */
+    record DynamicRow(BigInteger tag, String name, BigInteger value) {
+    }
+
+    /** One note: owner, n_descsz, and the type's name as readelf gives it ({@code unknown(N)} for its "Unknown note type"). */
+    record NoteRow(String owner, BigInteger descsz, String type) {
     }
 
     record Model(Header header, List<SectionRow> sections, List<SymbolRow> symbols,
-            List<RelocationRow> relocations) {
+            List<RelocationRow> relocations, List<SymbolRow> dynamicSymbols, List<SegmentRow> segments,
+            List<DynamicRow> dynamic, List<NoteRow> notes, List<RelrRow> relr, List<CompressionRow> compressions) {
     }
 
-    /** Runs readelf four times on {@code object} and parses the answers. */
+    /** Runs readelf seven times on {@code object} ({@code -h -t -s -r -l -d -n}) and parses the answers. */
     static Model read(Path object) {
         String readelf = ExternalTools.require("readelf", "binutils").toString();
         String file = object.toString();
-        String h = run(readelf, "-h", file);
+        Header header = parseHeader(run(readelf, "-h", file));
         String t = run(readelf, "-t", file);
-        String s = run(readelf, "-s", file);
-        String r = run(readelf, "-r", file);
-        Header header = parseHeader(h);
         List<SectionRow> sections = parseSections(t);
         String symtabName = sections.stream().filter(x -> x.type().equals("SHT_SYMTAB"))
                 .map(SectionRow::name).findFirst().orElse(null);
+        String dynsymName = sections.stream().filter(x -> x.type().equals("SHT_DYNSYM"))
+                .map(SectionRow::name).findFirst().orElse(null);
         boolean is64 = header.elfClass().equals("ELFCLASS64");
-        return new Model(header, sections, parseSymbols(s, symtabName), parseRelocations(r, is64));
+        boolean mips64 = is64 && header.machine().equals("EM_MIPS");
+        String s = run(readelf, "-s", file);
+        String r = run(readelf, "-r", file);
+        return new Model(header, sections, parseSymbols(s, symtabName),
+                parseRelocations(r, is64, mips64), parseSymbols(s, dynsymName),
+                parseSegments(run(readelf, "-l", file)), parseDynamic(run(readelf, "-d", file)),
+                parseNotes(run(readelf, "-n", file)), parseRelr(r), parseCompressions(t));
     }
 
     private static String run(String readelf, String option, String file) {
@@ -76,12 +111,32 @@ final class Readelf {
 
     private static final Pattern HEADER_LINE = Pattern.compile("^\\s*(Class|Data|Type|Machine):\\s+(.*?)\\s*$");
 
-    private static final Map<String, String> MACHINES = Map.ofEntries(
-            Map.entry("None", "EM_NONE"), Map.entry("Sparc", "EM_SPARC"), Map.entry("Intel 80386", "EM_386"),
-            Map.entry("MC68000", "EM_68K"), Map.entry("Intel 80486", "EM_486"),
-            Map.entry("MIPS R3000", "EM_MIPS"), Map.entry("PowerPC", "EM_PPC"), Map.entry("PowerPC64", "EM_PPC64"),
-            Map.entry("IBM S/390", "EM_S390"), Map.entry("ARM", "EM_ARM"), Map.entry("Intel IA-64", "EM_IA_64"),
-            Map.entry("Advanced Micro Devices X86-64", "EM_X86_64"));
+    /**
+     * readelf's machine descriptions and the spec names of their values, from machines.tsv
+     * (regen-machines.py: readelf run on a crafted header per value, names from {@code <elf.h>}
+     * and binutils). A description readelf uses for several values maps to all their names,
+     * joined by {@code |}.
+     */
+    private static final Map<String, String> MACHINES = machines();
+
+    private static Map<String, String> machines() {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (java.io.InputStream in = Readelf.class.getResourceAsStream("/readelf/machines.tsv")) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource /readelf/machines.tsv");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("#") || line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                out.merge(f[1], f[2], (a, b) -> a + "|" + b);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Map.copyOf(out);
+    }
 
     static Header parseHeader(String text) {
         String elfClass = null;
@@ -166,6 +221,31 @@ final class Readelf {
         }
         if (announced != out.size()) {
             throw new IllegalStateException("readelf -t announced " + announced + " sections, parsed " + out.size());
+        }
+        return out;
+    }
+
+    private static final Pattern CHDR = Pattern.compile("^\\s+(ZLIB|ZSTD|\\S+), ([0-9a-f]+), (\\d+)$");
+
+    /** The compression lines of {@code readelf -t}: a fourth line under a section whose flags say COMPRESSED. */
+    static List<CompressionRow> parseCompressions(String text) {
+        List<CompressionRow> out = new ArrayList<>();
+        String[] lines = text.split("\n");
+        for (int i = 0; i + 3 < lines.length; i++) {
+            Matcher name = SECTION_NAME.matcher(lines[i]);
+            if (name.matches() && lines[i + 2].contains("COMPRESSED")) {
+                Matcher c = CHDR.matcher(lines[i + 3]);
+                if (!c.matches()) {
+                    throw new IllegalStateException("readelf -t: no compression header line under section "
+                            + name.group(1) + ": " + lines[i + 3]);
+                }
+                String type = switch (c.group(1)) {
+                    case "ZLIB" -> "ELFCOMPRESS_ZLIB";
+                    case "ZSTD" -> "ELFCOMPRESS_ZSTD";
+                    default -> "readelf:" + c.group(1);
+                };
+                out.add(new CompressionRow(Integer.parseInt(name.group(1)), type, hex(c.group(2)), dec(c.group(3))));
+            }
         }
         return out;
     }
@@ -275,21 +355,39 @@ final class Readelf {
     private static final Pattern ADDEND = Pattern.compile(".*?(?: ([+-]) ([0-9a-f]+)| (-?)([0-9a-f]+))$");
 
     static List<RelocationRow> parseRelocations(String text, boolean is64) {
+        return parseRelocations(text, is64, false);
+    }
+
+    /** As above; {@code mips64} reads the Info word as MIPS64's and skips readelf's Type2/Type3 lines. */
+    static List<RelocationRow> parseRelocations(String text, boolean is64, boolean mips64) {
         List<RelocationRow> out = new ArrayList<>();
         String section = null;
         boolean rela = false;
         int announced = 0;
         int seen = 0;
+        boolean relr = false;
         for (String line : text.split("\n")) {
             Matcher title = RELOC_TITLE.matcher(line);
             if (title.matches()) {
-                checkCount(section, announced, seen);
+                if (!relr) {
+                    checkCount(section, announced, seen);
+                }
                 section = title.group(1);
                 announced = Integer.parseInt(title.group(2));
                 seen = 0;
+                relr = false;
                 continue;
             }
             if (section == null || line.isBlank()) {
+                continue;
+            }
+            if (RELR_COUNT.matcher(line).matches()) {
+                relr = true; // parsed by parseRelr
+            }
+            if (relr) {
+                continue;
+            }
+            if (mips64 && (line.trim().startsWith("Type2:") || line.trim().startsWith("Type3:"))) {
                 continue;
             }
             if (line.trim().startsWith("Offset")) {
@@ -314,10 +412,209 @@ final class Readelf {
                     addend = addend.negate();
                 }
             }
-            out.add(new RelocationRow(section, hex(m.group(1)), type, sym, addend));
+            if (mips64) {
+                BigInteger ff = BigInteger.valueOf(0xff);
+                out.add(new RelocationRow(section, hex(m.group(1)), info.and(ff), sym, addend,
+                        info.shiftRight(8).and(ff), info.shiftRight(16).and(ff), info.shiftRight(24).and(ff)));
+            } else {
+                out.add(new RelocationRow(section, hex(m.group(1)), type, sym, addend));
+            }
             seen++;
         }
-        checkCount(section, announced, seen);
+        if (!relr) {
+            checkCount(section, announced, seen);
+        }
+        return out;
+    }
+
+    private static final Pattern RELR_COUNT = Pattern.compile("^  (\\d+) offsets?$");
+    private static final Pattern RELR_OFFSET = Pattern.compile("^([0-9a-f]+)(?: +.*)?$");
+
+    /** The SHT_RELR blocks of {@code readelf -r}: "contains N entries:", "  M offsets", M address lines. */
+    static List<RelrRow> parseRelr(String text) {
+        List<RelrRow> out = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        String section = null;
+        BigInteger entries = null;
+        List<BigInteger> offsets = null;
+        for (String line : text.split("\n")) {
+            Matcher title = RELOC_TITLE.matcher(line);
+            if (title.matches()) {
+                section = title.group(1);
+                entries = dec(title.group(2));
+                offsets = null;
+                continue;
+            }
+            Matcher count = RELR_COUNT.matcher(line);
+            if (section != null && offsets == null && count.matches()) {
+                expected.add(Integer.parseInt(count.group(1)));
+                offsets = new ArrayList<>();
+                out.add(new RelrRow(section, entries, offsets));
+                continue;
+            }
+            if (offsets != null && !line.isBlank()) {
+                Matcher m = RELR_OFFSET.matcher(line);
+                if (!m.matches()) {
+                    throw new IllegalStateException("readelf -r: cannot read RELR line: " + line);
+                }
+                offsets.add(hex(m.group(1)));
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).offsets().size() != expected.get(i)) {
+                throw new IllegalStateException("readelf -r announced " + expected.get(i) + " RELR offsets in '"
+                        + out.get(i).section() + "', parsed " + out.get(i).offsets().size());
+            }
+        }
+        return out;
+    }
+
+    // ---- -l ----
+
+    private static final Pattern SEGMENT_COUNT = Pattern.compile("^There (?:are|is) (\\d+) program headers?,.*");
+    private static final Pattern SEGMENT = Pattern.compile("^  (\\S+) +0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+)"
+            + " 0x([0-9a-f]+) 0x([0-9a-f]+) (.{3}) (?:0x)?([0-9a-f]+)$"); // an alignment of 0 prints bare
+    /** readelf's p_type names that are not the spec name minus {@code PT_}. */
+    private static final Map<String, String> SEGMENT_TYPES = Map.of("EXIDX", "PT_ARM_EXIDX",
+            "ARM_EXIDX", "PT_ARM_EXIDX", "RISCV_ATTRIBUT", "PT_RISCV_ATTRIBUTES", "IA_64_ARCHEXT", "PT_IA_64_ARCHEXT",
+            "IA_64_UNWIND", "PT_IA_64_UNWIND",
+            "RTPROC", "PT_MIPS_RTPROC", "OPTIONS", "PT_MIPS_OPTIONS", "ABIFLAGS", "PT_MIPS_ABIFLAGS",
+            "REGINFO", "PT_MIPS_REGINFO");
+
+    static List<SegmentRow> parseSegments(String text) {
+        List<SegmentRow> out = new ArrayList<>();
+        int announced = 0;
+        boolean inTable = false;
+        for (String line : text.split("\n")) {
+            Matcher count = SEGMENT_COUNT.matcher(line);
+            if (count.matches()) {
+                announced = Integer.parseInt(count.group(1));
+                continue;
+            }
+            if (line.startsWith("Program Headers:")) {
+                inTable = true;
+                continue;
+            }
+            if (!inTable || line.trim().startsWith("Type ") || line.trim().startsWith("[Requesting")) {
+                continue;
+            }
+            if (line.isBlank()) {
+                break;
+            }
+            Matcher m = SEGMENT.matcher(line);
+            if (!m.matches()) {
+                throw new IllegalStateException("readelf -l: cannot read program header line: " + line);
+            }
+            String f = m.group(7);
+            long flags = (f.charAt(0) == 'R' ? 4 : 0) | (f.charAt(1) == 'W' ? 2 : 0) | (f.charAt(2) == 'E' ? 1 : 0);
+            out.add(new SegmentRow(segmentType(m.group(1)), hex(m.group(2)), hex(m.group(3)), hex(m.group(4)),
+                    hex(m.group(5)), hex(m.group(6)), BigInteger.valueOf(flags), hex(m.group(8))));
+        }
+        if (out.size() != announced) {
+            throw new IllegalStateException("readelf -l announced " + announced + " program headers, parsed " + out.size());
+        }
+        return out;
+    }
+
+    private static String segmentType(String readelfName) {
+        String known = SEGMENT_TYPES.get(readelfName);
+        if (known != null) {
+            return known;
+        }
+        Matcher range = Pattern.compile("(LOPROC|LOOS)\\+0x([0-9a-f]+)").matcher(readelfName);
+        if (range.matches()) {
+            long base = range.group(1).equals("LOPROC") ? 0x70000000L : 0x60000000L;
+            return "unknown(" + (base + Long.parseLong(range.group(2), 16)) + ")";
+        }
+        Matcher other = Pattern.compile("0x([0-9a-f]+)").matcher(readelfName);
+        if (other.matches()) {
+            return "unknown(" + Long.parseLong(other.group(1), 16) + ")";
+        }
+        return readelfName.matches("[A-Z0-9_]+") ? "PT_" + readelfName : "readelf:" + readelfName;
+    }
+
+    // ---- -d ----
+
+    private static final Pattern DYNAMIC_TITLE =
+            Pattern.compile("^Dynamic section at offset 0x[0-9a-f]+ contains (\\d+) entr(?:y|ies):$");
+    private static final Pattern DYNAMIC = Pattern.compile("^ 0x([0-9a-f]+) \\((\\S+)\\) +(.*)$");
+    /** readelf's tag names that are not the spec name minus {@code DT_}. */
+    private static final Map<String, String> DYNAMIC_TAGS = Map.of("FLAGS_1", "DT_FLAGS_1");
+
+    static List<DynamicRow> parseDynamic(String text) {
+        List<DynamicRow> out = new ArrayList<>();
+        int announced = 0;
+        for (String line : text.split("\n")) {
+            Matcher title = DYNAMIC_TITLE.matcher(line);
+            if (title.matches()) {
+                announced = Integer.parseInt(title.group(1));
+                continue;
+            }
+            if (line.trim().startsWith("Tag ") || line.isBlank() || !line.startsWith(" 0x")) {
+                continue;
+            }
+            Matcher m = DYNAMIC.matcher(line);
+            if (!m.matches()) {
+                throw new IllegalStateException("readelf -d: cannot read dynamic line: " + line);
+            }
+            String name = m.group(2);
+            String spec = DYNAMIC_TAGS.getOrDefault(name, name.matches("[A-Z0-9_]+") ? "DT_" + name : "readelf:" + name);
+            out.add(new DynamicRow(hex(m.group(1)), spec, plainValue(m.group(3).trim())));
+        }
+        if (out.size() != announced) {
+            throw new IllegalStateException("readelf -d announced " + announced + " entries, parsed " + out.size());
+        }
+        return out;
+    }
+
+    /** The value when readelf prints it as a number ({@code 0x1f}, {@code 24 (bytes)}, {@code 7}); null otherwise. */
+    private static BigInteger plainValue(String v) {
+        Matcher hexValue = Pattern.compile("0x([0-9a-f]+)").matcher(v);
+        if (hexValue.matches()) {
+            return hex(hexValue.group(1));
+        }
+        Matcher bytes = Pattern.compile("(\\d+)(?: \\(bytes\\))?").matcher(v);
+        return bytes.matches() ? dec(bytes.group(1)) : null;
+    }
+
+    // ---- -n ----
+
+    /** readelf's note type words that are not spec names. */
+    private static final Map<String, String> NOTE_TYPES = Map.of("FDO_PACKAGING_METADATA", "NT_FDO_PACKAGING_METADATA",
+            "GO BUILDID", "NT_GO_BUILDID", "OPEN", "NT_GNU_BUILD_ATTRIBUTE_OPEN", "FUNC", "NT_GNU_BUILD_ATTRIBUTE_FUNC",
+            "open", "NT_GNU_BUILD_ATTRIBUTE_OPEN", "func", "NT_GNU_BUILD_ATTRIBUTE_FUNC");
+
+    private static final Pattern NOTE = Pattern.compile("^  (.*?) +0x([0-9a-f]{8})\t(.*?)\s*$");
+
+    static List<NoteRow> parseNotes(String text) {
+        List<NoteRow> out = new ArrayList<>();
+        boolean inTable = false;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("Displaying notes found")) {
+                inTable = true;
+                continue;
+            }
+            if (!inTable || line.trim().startsWith("Owner ") || !line.startsWith("  ") || line.startsWith("   ")) {
+                continue;
+            }
+            Matcher m = NOTE.matcher(line);
+            if (!m.matches()) {
+                throw new IllegalStateException("readelf -n: cannot read note line: " + line);
+            }
+            String d = m.group(3);
+            String type;
+            Matcher unknown = Pattern.compile("Unknown note type: \\(0x([0-9a-f]+)\\).*").matcher(d);
+            if (unknown.matches()) {
+                type = "unknown(" + Long.parseLong(unknown.group(1), 16) + ")";
+            } else if (d.matches("NT_[A-Z0-9_]+.*")) {
+                type = d.split("[ \\t]")[0];
+            } else if (NOTE_TYPES.containsKey(d.split("\\t")[0])) {
+                type = NOTE_TYPES.get(d.split("\\t")[0]);
+            } else {
+                type = "readelf:" + d;
+            }
+            out.add(new NoteRow(m.group(1), hex(m.group(2)), type));
+        }
         return out;
     }
 

@@ -37,6 +37,16 @@ class ReadelfAgreementTest {
         assertAgrees(SAMPLES.resolve(sample));
     }
 
+    /** Loader-api's fixtures with zlib- and zstd-compressed debug sections: each Elf_Chdr as readelf -t shows it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"compressed-zlib.o", "compressed-zstd.o"})
+    void compressedSectionsAgreeWithReadelf(String fixture, @TempDir Path dir) throws IOException {
+        Path object = org.modload.kernel.cli.CompressedObjectLinkTest.fixture(fixture, dir);
+        Readelf.Model model = Readelf.read(object);
+        assertTrue(model.compressions().size() >= 4, "compressed sections: " + model.compressions());
+        assertAgrees(object);
+    }
+
     @Test
     void bigEndianIa64ObjectAgreesWithReadelf(@TempDir Path dir) throws IOException {
         Path as = ExternalTools.require("ia64-linux-gnu-as", "binutils-ia64-linux-gnu");
