@@ -5,7 +5,7 @@ package org.modload.loader.testing.exec;
  *
  * @param stdout the program's standard output
  * @param stderr the program's standard error
- * @param status its exit status (128 + N when killed by signal N)
+ * @param status its exit status (128 + N when killed by signal N, -1 when killed for running too long)
  */
 public record ProgramOutput(String stdout, String stderr, int status) {
 
@@ -24,6 +24,9 @@ public record ProgramOutput(String stdout, String stderr, int status) {
     }
 
     private static String describeSignal(int status) {
+        if (status == -1) {
+            return " (killed: it ran longer than " + RunImage.RUN_TIMEOUT.toSeconds() + " s)";
+        }
         return status > 128 && status < 160 ? " (killed by signal " + (status - 128) + ")" : "";
     }
 

@@ -91,7 +91,7 @@ public final class SiteChecker {
 
     /**
      * The GOT's address as the program computes it: x86_64 {@code lea _GLOBAL_OFFSET_TABLE_(%rip)}
-     * (GOTPC32) or {@code lea -7(%rip); movabs $_GLOBAL_OFFSET_TABLE_-., %r11} (GOTPC64, summed),
+     * (GOTPC32) or {@code movabs $_GLOBAL_OFFSET_TABLE_-.L, %r11} added to {@code .L} (GOTPC64),
      * i386 {@code call thunk; add $_GLOBAL_OFFSET_TABLE_, %reg} (the thunk returns the add's
      * address). Every such sequence must give the same address.
      */
@@ -108,13 +108,13 @@ public final class SiteChecker {
                     got = i.ripTarget().orElseThrow(() -> new SiteProblem("not %rip-relative: " + i));
                 } else {
                     long imm = immediate(i);
-                    Instruction before = code.previous(i).orElseThrow(() -> new SiteProblem("nothing before " + i));
                     if (s.kind() == SiteKind.R_X86_64_GOTPC64) {
-                        if (!before.mnemonic().equals("lea") || before.ripTarget().isEmpty()) {
-                            throw new SiteProblem("not after lea ...(%rip): " + before + "; " + i);
-                        }
-                        got = before.ripTarget().getAsLong() + imm;
+                        // movabs $_GLOBAL_OFFSET_TABLE_-.L, %r11 is added to .L, which the code
+                        // materializes with a lea (scheduled anywhere in the function); .L is
+                        // where the addend says: P - A.
+                        got = s.place() - s.addend() + imm;
                     } else {
+                        Instruction before = code.previous(i).orElseThrow(() -> new SiteProblem("nothing before " + i));
                         if (!before.mnemonic().startsWith("call") || before.directTarget().isEmpty()) {
                             throw new SiteProblem("not after a call to a pc thunk: " + before + "; " + i);
                         }
@@ -154,10 +154,12 @@ public final class SiteChecker {
                 return reachesCode(target, sym, got, i);
             }
             case GOT_PCREL -> {
-                requireAddend(s, -4);
                 Instruction i = instructionAt(s);
                 if (i.ripTarget().isPresent()) {
-                    long ea = i.ripTarget().getAsLong();
+                    // The field need not end the instruction (cmpq $0, x@GOTPCREL(%rip) has
+                    // A = -5): the operand addresses the entry plus A + (end - P), which is 0
+                    // when the field ends it.
+                    long ea = i.ripTarget().getAsLong() - (s.addend() + (i.end() - s.place()));
                     if (i.mnemonic().startsWith("lea")) {
                         expect(ea, sym, "relaxed lea reaches", i);
                         return "relaxed lea";
@@ -165,6 +167,9 @@ public final class SiteChecker {
                     expectWord(ea, sym, i);
                     return "GOT entry";
                 }
+                // ld's relaxed forms exist only for mov, call, jmp and the binary operations,
+                // whose field ends the instruction.
+                requireAddend(s, -4);
                 if (i.directTarget().isPresent()) {
                     expect(i.directTarget().getAsLong(), sym, "relaxed branch reaches", i);
                     return "relaxed branch";
