@@ -27,7 +27,17 @@ public record ProgramOutput(String stdout, String stderr, int status) {
         if (status == -1) {
             return " (killed: it ran longer than " + RunImage.RUN_TIMEOUT.toSeconds() + " s)";
         }
-        return status > 128 && status < 160 ? " (killed by signal " + (status - 128) + ")" : "";
+        // A status of 128 + N is also what a process killed by signal N reports; named for the
+        // signals a broken image dies of, since a program may exit with any of the others.
+        String signal = switch (status) {
+            case 132 -> "SIGILL";
+            case 134 -> "SIGABRT";
+            case 135 -> "SIGBUS";
+            case 136 -> "SIGFPE";
+            case 139 -> "SIGSEGV";
+            default -> null;
+        };
+        return signal == null ? "" : " (the status of a process killed by " + signal + ")";
     }
 
     private static String excerpt(String s) {
