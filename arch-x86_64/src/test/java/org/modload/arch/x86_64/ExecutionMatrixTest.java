@@ -124,6 +124,13 @@ class ExecutionMatrixTest {
      */
     static final KnownGaps GAPS = KnownGaps.builder()
             .add("several objects in one link", List.of("split"), VARIANTS, "far", "near")
+            // mov $strnlen, %eax: non-PIC code taking a libc function's address with R_X86_64_32.
+            // GNU ld answers with a canonical PLT entry in the executable; an engine stub below
+            // 2 GiB would do the same (the program only compares it with NULL and calls it). If
+            // the engine refuses instead, this cell becomes an expected refusal.
+            .add("R_X86_64_32 to a libc function's address needs a canonical stub below 4 GiB "
+                    + "(after the far PLT32 calls, which fail first today)", List.of("weak"),
+                    variants(NOPIC, NOPIC_MEDIUM), "far")
             .add("R_X86_64_PLT32 to libc from the far region needs a stub (today: out of range)", SINGLE_OBJECT,
                     variants(PIC, PIE, NOPIC, NOPIC_MEDIUM), "far")
             .add("GOTPCREL/REX_GOTPCRELX and _GLOBAL_OFFSET_TABLE_ (today: refused, undefined)",
