@@ -1,6 +1,7 @@
 package org.modload.loader.testing.exec;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public final class PinnedLd {
     }
 
     /** The sections ld makes for GOT and PLT entries, which must not be left for ld to place. */
-    static final java.util.List<String> LINKER_TABLES = java.util.List.of(".got", ".got.plt", ".plt");
+    static final List<String> LINKER_TABLES = List.of(".got", ".got.plt", ".plt");
 
     /** Pins {@link #LINKER_TABLES} one page each from the first page at or after {@code end}. */
     static void pinLinkerTables(Map<String, Long> layout, long end) {
@@ -51,7 +52,7 @@ public final class PinnedLd {
      * @throws AssertionError when ld fails
      */
     public static LinkedImage link(Abi abi, ObjectFiles input, long base, Map<String, OptionalLong> resolved, Mode mode,
-            java.nio.file.Path work) {
+            Path work) {
         if (input.objects().size() != 1) {
             throw new IllegalArgumentException("one object at a time");
         }

@@ -1,6 +1,8 @@
 package org.modload.loader.testing.exec;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +46,7 @@ public final class SiteChecker {
      */
     public record Report(Map<String, Integer> counts, List<String> problems) {
         public Report {
-            counts = java.util.Collections.unmodifiableMap(new TreeMap<>(counts));
+            counts = Collections.unmodifiableMap(new TreeMap<>(counts));
             problems = List.copyOf(problems);
         }
 
@@ -325,7 +327,7 @@ public final class SiteChecker {
         return abi.wordSize() == 4 ? v & 0xffffffffL : v;
     }
 
-    private static String hex(java.util.Collection<Long> vs) {
+    private static String hex(Collection<Long> vs) {
         return vs.stream().map(v -> "0x" + Long.toHexString(v)).toList().toString();
     }
 }
