@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -211,7 +212,10 @@ public final class LdDifferential {
             for (String arg : job.command()) {
                 switch (arg) {
                     case "--no-relax" -> command.add("--noinhibit-exec");
-                    case "-no-pie" -> command.add(pie ? "-pie" : "-no-pie");
+                    case "-no-pie" -> {
+                        // No interpreter: ld would want a PT_PHDR the pinned script leaves unloaded.
+                        command.addAll(pie ? List.of("-pie", "--no-dynamic-linker") : List.of("-no-pie"));
+                    }
                     default -> command.add(arg);
                 }
             }
@@ -219,6 +223,15 @@ public final class LdDifferential {
             String ldError = run(command, work);
             if (ldError != null && !Files.isRegularFile(job.output())) {
                 return new LdImage(null, "ld failed: " + ldError);
+            }
+            if (pie) {
+                // A PIE's dynamic relocations name .dynsym, which the validated parser refuses
+                // for a relocation section; they are not compared, so they go.
+                String strip = run(List.of(tools.objcopy().toString(), "--remove-section=.rela.dyn",
+                        job.output().toString()), work);
+                if (strip != null) {
+                    return new LdImage(null, "objcopy failed: " + strip);
+                }
             }
             return new LdImage(ElfFile.parseAnyType(name(job.output()),
                     ByteBuffer.wrap(Files.readAllBytes(job.output()))), null);
@@ -295,15 +308,26 @@ public final class LdDifferential {
         return List.copyOf(args);
     }
 
-    /** One output section per pinned allocated input section, {@code .m<index>}, at its address. */
+    /**
+     * One output section per pinned allocated input section, {@code .m<index>}, at its address. A
+     * name of {@code layout} that is no section of the object is one ld makes itself
+     * ({@code .got}): it is pinned under its own name, so that ld does not put it where it likes.
+     */
     static String linkerScript(ElfFile obj, Map<String, Long> layout) {
         StringBuilder sb = new StringBuilder("SECTIONS\n{\n");
+        Set<String> names = new HashSet<>();
         for (Section s : obj.sections()) {
+            names.add(s.name());
             Long address = layout.get(s.name());
             if (s.isAllocated() && address != null) {
                 sb.append(String.format("  .m%d 0x%x : { *(%s) }%n", s.index(), address, scriptName(s.name())));
             }
         }
+        layout.forEach((name, address) -> {
+            if (!names.contains(name)) {
+                sb.append(String.format("  %s 0x%x : { *(%s) }%n", name, address, scriptName(name)));
+            }
+        });
         return sb.append("}\n").toString();
     }
 

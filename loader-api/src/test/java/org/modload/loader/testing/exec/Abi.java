@@ -28,6 +28,7 @@ public enum Abi {
         this.placements = placements;
     }
 
+    /** The ELF machine of its objects. */
     public Machine machine() {
         return machine;
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -24,7 +25,7 @@ public final class Disassembly {
     /** {@code   40001000:\t48 8b 05 10 00 00 00 \tmov    0x10(%rip),%rax        # 0x40001017} */
     private static final Pattern LINE = Pattern.compile(
             "\\s*([0-9a-f]+):\\t((?:[0-9a-f]{2} )*[0-9a-f]{2})\\s*\\t(\\S+)\\s*([^#]*?)\\s*(?:#\\s*(0x[0-9a-f]+).*)?");
-    private static final java.util.Set<String> PREFIXES = java.util.Set.of("addr32", "bnd", "notrack", "data16", "cs", "ds");
+    private static final Set<String> PREFIXES = Set.of("addr32", "bnd", "notrack", "data16", "cs", "ds");
 
     private final Path objdump;
     private final Abi abi;

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,7 @@ public final class ExecMatrix {
     public record Row(ProgramBuild build, Map<String, Cell> cells, PeerJitLink.Outcome peer, PeerExpectation peerExpected,
             String peerMiss) {
         public Row {
-            cells = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cells));
+            cells = Collections.unmodifiableMap(new LinkedHashMap<>(cells));
         }
 
         /** The table's word for the peer. */
@@ -167,7 +169,7 @@ public final class ExecMatrix {
                             + r.peerMiss());
                 }
             }
-            Set<CellId> all = new TreeSet<>(java.util.Comparator.comparing(CellId::toString));
+            Set<CellId> all = new TreeSet<>(Comparator.comparing(CellId::toString));
             cells().forEach(c -> all.add(c.id()));
             for (CellId gap : spec.knownGaps().cells()) {
                 if (!all.contains(gap)) {

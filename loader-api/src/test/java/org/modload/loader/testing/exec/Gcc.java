@@ -31,15 +31,24 @@ public final class Gcc {
     public static Gcc forAbi(Abi abi, Path scratch) {
         Gcc g = new Gcc(ExternalTools.require("gcc", "gcc"), abi);
         if (abi == Abi.I386) {
-            Path probe = TestProgram.copyResource("programs/weak.c", scratch.resolve("multilib-probe.c"));
+            Path dir = temporaryDirectory(scratch, "multilib-probe");
+            Path probe = TestProgram.copyResource("programs/weak.c", dir.resolve("probe.c"));
             Command c = Command.run(List.of(g.gcc.toString(), "-m32", probe.toString(), "-o",
-                    scratch.resolve("multilib-probe").toString()), scratch);
+                    dir.resolve("probe").toString()), dir);
             if (!c.ok()) {
                 missing("gcc -m32 cannot build executables (" + c.stderr().strip().lines().findFirst().orElse("")
                         + "): apt-get install gcc-multilib");
             }
         }
         return g;
+    }
+
+    private static Path temporaryDirectory(Path parent, String prefix) {
+        try {
+            return Files.createTempDirectory(parent, prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static void missing(String message) {

@@ -2,6 +2,7 @@ package org.modload.loader.testing.exec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,7 +87,7 @@ public record Instruction(long address, int length, String mnemonic, String oper
      * The memory operand: base register (empty for an absolute address or %rip) and displacement;
      * an absolute operand ({@code 0x10001000}, {@code *0x10001000}) has no register.
      */
-    public java.util.Optional<Memory> memory() {
+    public Optional<Memory> memory() {
         for (String op : operandList()) {
             if (op.startsWith("$") || op.startsWith("%") || op.startsWith("*%")) {
                 continue;
@@ -94,14 +95,14 @@ public record Instruction(long address, int length, String mnemonic, String oper
             Matcher m = MEMORY.matcher(op);
             if (m.matches()) {
                 long disp = m.group(1) == null ? 0 : parse(m.group(1));
-                return java.util.Optional.of(new Memory(m.group(2) == null ? "" : m.group(2), disp, op.contains(",%")));
+                return Optional.of(new Memory(m.group(2) == null ? "" : m.group(2), disp, op.contains(",%")));
             }
             Matcher abs = HEX.matcher(op.startsWith("*") ? op.substring(1) : op);
             if (abs.matches() && !isBranch() || abs.matches() && op.startsWith("*")) {
-                return java.util.Optional.of(new Memory("", parse(abs.group()), false));
+                return Optional.of(new Memory("", parse(abs.group()), false));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**

@@ -70,6 +70,9 @@ public final class LdRelaxation {
                 final int index = s.index();
                 image.sectionAddress(i, index).ifPresent(a -> layout.put(s.name(), a));
             }
+            // ld's own GOT after the image, in reach of its code (only the sites ld relaxes are compared).
+            LinkedImage.Piece last = image.pieces().get(image.pieces().size() - 1);
+            PinnedLd.pinLinkerTables(layout, last.address() + last.size());
             Map<String, Long> symbols = new HashMap<>(values.definitionsOutside(i));
             for (Symbol s : obj.symbols()) {
                 if (s.isUndefined() && external.containsKey(s.name())) {

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Symbol;
+import org.modload.loader.elf.SymbolBinding;
 
 /**
  * The relocatable objects of one program as gcc built them, in link order, parsed once and reused
@@ -86,7 +87,8 @@ public record ObjectFiles(List<Path> paths, List<ElfFile> objects) {
         return false;
     }
 
+    /** Whether {@code s} is STB_LOCAL: seen only inside its own object. */
     static boolean isLocal(Symbol s) {
-        return s.bind().equals(org.modload.loader.elf.SymbolBinding.STB_LOCAL);
+        return s.bind().equals(SymbolBinding.STB_LOCAL);
     }
 }

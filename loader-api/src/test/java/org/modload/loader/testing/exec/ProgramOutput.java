@@ -5,7 +5,7 @@ package org.modload.loader.testing.exec;
  *
  * @param stdout the program's standard output
  * @param stderr the program's standard error
- * @param status its exit status (128 + N when killed by signal N)
+ * @param status its exit status (128 + N when killed by signal N, -1 when killed for running too long)
  */
 public record ProgramOutput(String stdout, String stderr, int status) {
 
@@ -24,7 +24,20 @@ public record ProgramOutput(String stdout, String stderr, int status) {
     }
 
     private static String describeSignal(int status) {
-        return status > 128 && status < 160 ? " (killed by signal " + (status - 128) + ")" : "";
+        if (status == -1) {
+            return " (killed: it ran longer than " + RunImage.RUN_TIMEOUT.toSeconds() + " s)";
+        }
+        // A status of 128 + N is also what a process killed by signal N reports; named for the
+        // signals a broken image dies of, since a program may exit with any of the others.
+        String signal = switch (status) {
+            case 132 -> "SIGILL";
+            case 134 -> "SIGABRT";
+            case 135 -> "SIGBUS";
+            case 136 -> "SIGFPE";
+            case 139 -> "SIGSEGV";
+            default -> null;
+        };
+        return signal == null ? "" : " (the status of a process killed by " + signal + ")";
     }
 
     private static String excerpt(String s) {

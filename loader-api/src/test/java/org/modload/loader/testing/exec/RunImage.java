@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class RunImage {
     /** The line after which runimage's standard output is the program's. */
     public static final String MARKER = "--- program output ---";
+    /** How long an image may run: the programs take milliseconds; a broken image may loop. */
+    public static final java.time.Duration RUN_TIMEOUT = java.time.Duration.ofSeconds(20);
     /** runimage's exit status for its own errors. */
     public static final int LOADER_ERROR = 126;
 
@@ -148,6 +150,7 @@ public final class RunImage {
                     status));
         }
 
+        /** Ends the process: asks it to quit when no image ran, and kills it if it does not end in time. */
         @Override
         public void close() {
             if (!ran && process.isAlive()) {
@@ -158,14 +161,12 @@ public final class RunImage {
                     // Already gone.
                 }
             }
-            if (waitFor() < 0) {
-                process.destroyForcibly();
-            }
+            waitFor();
         }
 
         private int waitFor() {
             try {
-                if (!process.waitFor(Command.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!process.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     process.waitFor();
                     return -1;

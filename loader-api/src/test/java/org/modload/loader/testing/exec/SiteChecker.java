@@ -1,6 +1,8 @@
 package org.modload.loader.testing.exec;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +46,7 @@ public final class SiteChecker {
      */
     public record Report(Map<String, Integer> counts, List<String> problems) {
         public Report {
-            counts = java.util.Collections.unmodifiableMap(new TreeMap<>(counts));
+            counts = Collections.unmodifiableMap(new TreeMap<>(counts));
             problems = List.copyOf(problems);
         }
 
@@ -91,7 +93,7 @@ public final class SiteChecker {
 
     /**
      * The GOT's address as the program computes it: x86_64 {@code lea _GLOBAL_OFFSET_TABLE_(%rip)}
-     * (GOTPC32) or {@code lea -7(%rip); movabs $_GLOBAL_OFFSET_TABLE_-., %r11} (GOTPC64, summed),
+     * (GOTPC32) or {@code movabs $_GLOBAL_OFFSET_TABLE_-.L, %r11} added to {@code .L} (GOTPC64),
      * i386 {@code call thunk; add $_GLOBAL_OFFSET_TABLE_, %reg} (the thunk returns the add's
      * address). Every such sequence must give the same address.
      */
@@ -109,13 +111,12 @@ public final class SiteChecker {
                 } else {
                     long imm = immediate(i);
                     if (s.kind() == SiteKind.R_X86_64_GOTPC64) {
-                        // movabs $_GLOBAL_OFFSET_TABLE_-1b, %r11 after "1: lea 1b(%rip), %reg", which
-                        // gcc may schedule further up: the addend says how far 1b lies before the
-                        // field (A = field - 1b), so 1b + imm = P - A + imm.
+                        // movabs $_GLOBAL_OFFSET_TABLE_-.L, %r11 is added to .L, which the code
+                        // materializes with a lea (scheduled anywhere in the function); .L is
+                        // where the addend says: P - A.
                         got = s.place() - s.addend() + imm;
                     } else {
-                        Instruction before = code.previous(i)
-                                .orElseThrow(() -> new SiteProblem("nothing before " + i));
+                        Instruction before = code.previous(i).orElseThrow(() -> new SiteProblem("nothing before " + i));
                         if (!before.mnemonic().startsWith("call") || before.directTarget().isEmpty()) {
                             throw new SiteProblem("not after a call to a pc thunk: " + before + "; " + i);
                         }
@@ -155,11 +156,12 @@ public final class SiteChecker {
                 return reachesCode(target, sym, got, i);
             }
             case GOT_PCREL -> {
-                // objdump's %rip target counts from the instruction's end, so any addend that only
-                // skips a trailing immediate (cmpb $0, x@GOTPCREL(%rip): -5) is followed the same way.
                 Instruction i = instructionAt(s);
                 if (i.ripTarget().isPresent()) {
-                    long ea = i.ripTarget().getAsLong();
+                    // The field need not end the instruction (cmpq $0, x@GOTPCREL(%rip) has
+                    // A = -5): the operand addresses the entry plus A + (end - P), which is 0
+                    // when the field ends it.
+                    long ea = i.ripTarget().getAsLong() - (s.addend() + (i.end() - s.place()));
                     if (i.mnemonic().startsWith("lea")) {
                         expect(ea, sym, "relaxed lea reaches", i);
                         return "relaxed lea";
@@ -167,6 +169,9 @@ public final class SiteChecker {
                     expectWord(ea, sym, i);
                     return "GOT entry";
                 }
+                // ld's relaxed forms exist only for mov, call, jmp and the binary operations,
+                // whose field ends the instruction.
+                requireAddend(s, -4);
                 if (i.directTarget().isPresent()) {
                     expect(i.directTarget().getAsLong(), sym, "relaxed branch reaches", i);
                     return "relaxed branch";
@@ -322,7 +327,7 @@ public final class SiteChecker {
         return abi.wordSize() == 4 ? v & 0xffffffffL : v;
     }
 
-    private static String hex(java.util.Collection<Long> vs) {
+    private static String hex(Collection<Long> vs) {
         return vs.stream().map(v -> "0x" + Long.toHexString(v)).toList().toString();
     }
 }
