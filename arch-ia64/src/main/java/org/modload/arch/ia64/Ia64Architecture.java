@@ -90,6 +90,7 @@ public final class Ia64Architecture implements Architecture {
     public long smallDataFlag() {
         return SHF_IA_64_SHORT;
     }
+    @Override public org.modload.loader.spi.KernelSupport kernelSupport() { return Ia64KernelSupport.INSTANCE; }
 
     @Override
     public Optional<RelocationType> relocationType(int rType) {

@@ -110,4 +110,13 @@ public interface Architecture {
      *     profile), a value out of range, or a place the profile refuses
      */
     void apply(RelocationSite site, ResolvedValue value, LinkageTables tables, Profile profile);
+
+    /**
+     * The kernel-side steps this architecture adds to a module load after relocation
+     * ({@code module_finalize} and friends); asked by a kernel, never by the link engine.
+     * Constant; {@link KernelSupport#NONE} by default.
+     */
+    default KernelSupport kernelSupport() {
+        return KernelSupport.NONE;
+    }
 }
