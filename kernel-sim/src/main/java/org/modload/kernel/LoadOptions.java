@@ -1,7 +1,9 @@
 package org.modload.kernel;
 
 import java.util.Objects;
-import java.util.Optional;
+
+import org.modload.kernel.core.LoadRequest;
+import org.modload.kernel.model.FaultInjection;
 
 /**
  * How one module is loaded.
@@ -39,18 +41,8 @@ public record LoadOptions(boolean ignoreVermagic, boolean ignoreModversions, Mod
         return new LoadOptions(ignoreVermagic, true, hooks, faults);
     }
 
-    /** Fails chosen load phases, for tests of the unwinding. */
-    @FunctionalInterface
-    public interface FaultInjection {
-        /** The errno {@code phase} must fail with, or empty to let it run. */
-        Optional<Errno> at(LoadPhase phase);
-
-        static FaultInjection none() {
-            return phase -> Optional.empty();
-        }
-
-        static FaultInjection failAt(LoadPhase failing, Errno errno) {
-            return phase -> phase == failing ? Optional.of(errno) : Optional.empty();
-        }
+    /** What the loader takes of these options. */
+    LoadRequest request() {
+        return new LoadRequest(ignoreVermagic, ignoreModversions, faults);
     }
 }

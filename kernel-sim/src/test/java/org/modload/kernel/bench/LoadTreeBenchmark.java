@@ -10,11 +10,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelBoot;
-import org.modload.kernel.KernelConfig;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.TreeLoader;
+import org.modload.kernel.boot.KernelBoot;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.tree.TreeLoader;
 import org.modload.loader.elf.ElfFile;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

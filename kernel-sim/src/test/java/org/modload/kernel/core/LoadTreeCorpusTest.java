@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelBoot;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.TreeLoader;
+import org.modload.kernel.boot.KernelBoot;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.tree.TreeLoader;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.testing.ExternalTools;
 
@@ -41,7 +41,7 @@ class LoadTreeCorpusTest {
         System.out.printf("load-tree: %s loaded %d of %d modules in %.1f s, %d symbol CRCs checked, %d bytes of module"
                 + " memory%n", flavour, r.loaded(), r.total(), (System.nanoTime() - start) / 1e9, kernel.crcChecks(),
                 kernel.memoryInUse());
-        for (org.modload.kernel.Module m : kernel.modules()) {
+        for (org.modload.kernel.model.ModuleView m : kernel.modules()) {
             assertEquals(true, kernel.addressBits() == 64 || m.coreBase() + m.size() <= 1L << 32,
                     m.name() + " placed beyond the 32-bit address space");
         }

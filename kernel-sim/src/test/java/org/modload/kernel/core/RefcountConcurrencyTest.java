@@ -13,13 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import org.modload.kernel.Errno;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelConfig;
-import org.modload.kernel.KernelException;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.Module;
 import org.modload.kernel.ModuleHooks;
+import org.modload.kernel.TestKernels;
+import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.ModuleView;
 import org.modload.loader.elf.Machine;
 
 /**
@@ -34,7 +35,7 @@ class RefcountConcurrencyTest {
 
     @Test
     void noUnloadWhileAReferenceIsHeld() throws Exception {
-        Kernel kernel = Kernel.boot(KernelConfig.builtin(Machine.EM_X86_64));
+        Kernel kernel = Kernel.boot(TestKernels.builtin(Machine.EM_X86_64));
         AtomicInteger held = new AtomicInteger();
         AtomicInteger violations = new AtomicInteger();
         AtomicInteger unloads = new AtomicInteger();
@@ -42,12 +43,12 @@ class RefcountConcurrencyTest {
         AtomicInteger unloadersLeft = new AtomicInteger(UNLOADERS);
         ModuleHooks hooks = new ModuleHooks() {
             @Override
-            public int init(Kernel k, Module m) {
+            public int init(Kernel k, ModuleView m) {
                 return 0;
             }
 
             @Override
-            public void exit(Kernel k, Module m) {
+            public void exit(Kernel k, ModuleView m) {
                 if (held.get() != 0) {
                     violations.incrementAndGet();
                 }
@@ -109,6 +110,6 @@ class RefcountConcurrencyTest {
         assertEquals(0, violations.get());
         assertTrue(unloads.get() > 0, "no unload succeeded: the test did not exercise unloading");
         assertTrue(gets.get() > 0, "no reference was taken");
-        assertEquals(0, kernel.module("hello").map(Module::refcount).orElse(0));
+        assertEquals(0, kernel.module("hello").map(ModuleView::refcount).orElse(0));
     }
 }
