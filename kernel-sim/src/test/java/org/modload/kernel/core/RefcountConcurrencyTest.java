@@ -3,20 +3,22 @@ package org.modload.kernel.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.modload.kernel.Kernel;
 import org.modload.kernel.LoadOptions;
 import org.modload.kernel.ModuleHooks;
 import org.modload.kernel.TestKernels;
+import org.modload.kernel.Watchdog;
 import org.modload.kernel.model.Errno;
 import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.KernelException;
@@ -72,6 +74,9 @@ class RefcountConcurrencyTest {
                         held.decrementAndGet();
                         kernel.modulePut("hello");
                     }
+                    // try_module_get takes no lock, so getters that never pause would hold the
+                    // module all the time and no unload would ever find it free.
+                    LockSupport.parkNanos(20_000);
                 }
                 return null;
             }));
@@ -101,9 +106,7 @@ class RefcountConcurrencyTest {
             }));
         }
         start.countDown();
-        for (Future<?> f : futures) {
-            f.get(2, TimeUnit.MINUTES);
-        }
+        Watchdog.await(futures, Duration.ofMinutes(2));
         pool.shutdown();
         System.out.printf("refcount stress: %d references taken, %d unloads, %d violations%n", gets.get(),
                 unloads.get(), violations.get());
