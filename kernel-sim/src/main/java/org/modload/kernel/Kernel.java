@@ -111,6 +111,15 @@ public final class Kernel {
             }
         } catch (RuntimeException e) {
             thrown = e;
+        } catch (Error e) {
+            // A module whose init died must not stay COMING: undo it, then let the error through.
+            try {
+                loader.complete(-Errno.EINVAL.number(), null);
+            } catch (KernelException undone) {
+                e.addSuppressed(undone);
+            }
+            hooks.remove(loader.module());
+            throw e;
         }
         try {
             return loader.complete(ret, thrown);

@@ -25,18 +25,22 @@ public record LoadOptions(boolean ignoreVermagic, boolean ignoreModversions, Mod
         return new LoadOptions(false, false, ModuleHooks.recording(), FaultInjection.none());
     }
 
+    /** These options with other init and exit hooks. */
     public LoadOptions withHooks(ModuleHooks h) {
         return new LoadOptions(ignoreVermagic, ignoreModversions, h, faults);
     }
 
+    /** These options with faults injected by {@code f}. */
     public LoadOptions withFaults(FaultInjection f) {
         return new LoadOptions(ignoreVermagic, ignoreModversions, hooks, f);
     }
 
+    /** These options with the vermagic check skipped, as modprobe --force-vermagic. */
     public LoadOptions ignoringVermagic() {
         return new LoadOptions(true, ignoreModversions, hooks, faults);
     }
 
+    /** These options with no CRC compared, as modprobe --force-modversion. */
     public LoadOptions ignoringModversions() {
         return new LoadOptions(ignoreVermagic, true, hooks, faults);
     }

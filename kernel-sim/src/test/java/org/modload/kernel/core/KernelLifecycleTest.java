@@ -214,4 +214,27 @@ class KernelLifecycleTest {
         assertEquals(Errno.ENOEXEC, e.errno());
         assertEquals("demo_cor2: exports duplicate symbol demo_register (owned by demo_core)", e.getMessage());
     }
+
+    @Test
+    void anInitThatDiesWithAnErrorLeavesNothingBehind() {
+        load("demo_core");
+        KernelSnapshot before = kernel.snapshot();
+        ModuleHooks dying = new ModuleHooks() {
+            @Override
+            public int init(Kernel k, ModuleView m) {
+                throw new StackOverflowError("init died");
+            }
+
+            @Override
+            public void exit(Kernel k, ModuleView m) {
+                throw new AssertionError("exit must not run after a failed init");
+            }
+        };
+        StackOverflowError e = assertThrows(StackOverflowError.class,
+                () -> load("demo_user", LoadOptions.defaults().withHooks(dying)));
+        assertEquals("init died", e.getMessage());
+        assertEquals(before, kernel.snapshot());
+        assertEquals(Optional.empty(), kernel.module("demo_user"));
+        load("demo_user");
+    }
 }
