@@ -18,8 +18,6 @@ import org.modload.kernel.Kernel;
 import org.modload.kernel.LoadOptions;
 import org.modload.kernel.ModuleHooks;
 import org.modload.kernel.TestKernels;
-import org.modload.kernel.boot.BuiltinKernel;
-import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.KernelSymbol;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleView;

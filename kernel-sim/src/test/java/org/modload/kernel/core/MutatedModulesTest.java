@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.modload.kernel.Kernel;
 import org.modload.kernel.LoadOptions;
 import org.modload.kernel.TestKernels;
-import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.KernelSnapshot;
 import org.modload.loader.elf.Machine;

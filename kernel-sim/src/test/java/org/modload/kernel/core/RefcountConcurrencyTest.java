@@ -20,7 +20,6 @@ import org.modload.kernel.ModuleHooks;
 import org.modload.kernel.TestKernels;
 import org.modload.kernel.Watchdog;
 import org.modload.kernel.model.Errno;
-import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.ModuleView;
 import org.modload.loader.elf.Machine;
