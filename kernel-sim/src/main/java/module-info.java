@@ -1,15 +1,23 @@
 /**
  * The simulated kernel module subsystem and the {@code modload} command line. Architectures
- * are found at run time through ServiceLoader; nothing here names their classes.
+ * are handed in (the command line discovers them through ServiceLoader); nothing here names
+ * their classes. {@code org.modload.kernel.core}, the load phases and the mutable kernel state,
+ * is not exported: callers go through {@link org.modload.kernel.Kernel}.
  */
 module org.modload.kernel {
     requires transitive org.modload.loader;
+    requires com.google.common;
     requires info.picocli;
     requires org.tukaani.xz;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
 
     exports org.modload.kernel;
+    exports org.modload.kernel.model;
+    exports org.modload.kernel.diag;
+    exports org.modload.kernel.boot;
+    exports org.modload.kernel.proc;
+    exports org.modload.kernel.tree;
     exports org.modload.kernel.image;
     exports org.modload.kernel.depmod;
     exports org.modload.kernel.symvers;

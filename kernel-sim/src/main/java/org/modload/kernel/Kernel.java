@@ -1,287 +1,211 @@
 package org.modload.kernel;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.modload.kernel.core.KernelState;
+import org.modload.kernel.core.Module;
+import org.modload.kernel.core.ModuleLoader;
+import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.KernelSnapshot;
+import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.LoadPhase;
+import org.modload.kernel.model.ModuleView;
+import org.modload.loader.elf.ElfClass;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Architectures;
 
 /**
- * A simulated kernel's module system, in the spirit of the 2002 in-kernel loader: {@link #load}
- * takes a whole module image and either the module is LIVE afterwards or nothing of it remains;
- * {@link #tryModuleGet} references guard {@link #deleteModule}, which may refuse. One instance
- * per kernel; no static state. Thread-safe: one lock (module_mutex) orders loads and unloads,
- * reference counts are atomic.
+ * A simulated kernel's module system calls, in the spirit of the 2002 in-kernel loader:
+ * {@link #load} (init_module) takes a whole module image and either the module is LIVE
+ * afterwards or nothing of it remains; {@link #tryModuleGet} references guard
+ * {@link #deleteModule}, which may refuse. One instance per kernel; no static state.
+ * Thread-safe, with Linux's concurrency: loads of different modules run in parallel (parsing,
+ * layout, symbol resolution and relocation outside the module mutex), reference counts are
+ * atomic, and module inits and exits run without the mutex.
  */
 public final class Kernel {
-    private final KernelConfig config;
-    private final Architecture arch;
-    private final Map<String, KernelSymbol> kernelExports;
-    final Object lock = new Object();
-    private final Map<String, Module> modules = new LinkedHashMap<>();
-    private final Map<String, KernelSymbol> moduleExports = new HashMap<>();
-    private final ModuleArea area;
-    private final Set<Module.Taint> taints = EnumSet.noneOf(Module.Taint.class);
-    private final java.util.concurrent.atomic.AtomicLong crcChecks = new java.util.concurrent.atomic.AtomicLong();
+    private final KernelState state;
+    /** Each formed module's hooks, for its exit; keyed by the module object, whose identity is the module. */
+    private final Map<Module, ModuleHooks> hooks = new ConcurrentHashMap<>();
 
-    private Kernel(KernelConfig config, Architecture arch) {
-        this.config = config;
-        this.arch = arch;
-        Map<String, KernelSymbol> m = new HashMap<>();
-        for (KernelSymbol s : config.exports()) {
-            m.putIfAbsent(s.name(), s);
-        }
-        this.kernelExports = Map.copyOf(m);
-        this.area = moduleArea(config, arch);
+    private Kernel(KernelState state) {
+        this.state = state;
     }
-
-    /** The top of x86_32's vmalloc area, where modules live: the fixmap starts above it. */
-    private static final long VMALLOC_END_32 = 0xff800000L;
-    /** The most vmalloc space a 32-bit kernel gives (booted with {@code vmalloc=504M}). */
-    private static final long VMALLOC_MAX_32 = 0x1f800000L;
 
     /**
-     * 64-bit: from the architecture's module area base. 32-bit: modules share the vmalloc area,
-     * which ends below the fixmap, so the area is placed to end there and never to pass 4 GiB.
+     * Boots a kernel with the architecture that {@link Architectures#installed()} finds for
+     * {@code config.machine()}: the one convenience that discovers plugins itself; embedders who
+     * hand in their own architectures use {@link #boot(KernelConfig, Architectures)}.
+     *
+     * @throws IllegalArgumentException when no installed architecture handles the machine
      */
-    private static ModuleArea moduleArea(KernelConfig config, Architecture arch) {
-        if (arch.elfClass().equals(org.modload.loader.elf.ElfClass.ELFCLASS32)) {
-            long size = Math.min(config.moduleAreaSize(), VMALLOC_MAX_32);
-            return new ModuleArea(VMALLOC_END_32 - size, size, arch.pageSize());
-        }
-        // Never up to the top of the address space: x86_64's module area ends at 0xffffffffff000000.
-        long room = -arch.moduleAreaBase() - 0x1000000L;
-        long size = Long.compareUnsigned(room, config.moduleAreaSize()) < 0 ? room : config.moduleAreaSize();
-        return new ModuleArea(arch.moduleAreaBase(), size, arch.pageSize());
-    }
-
-    /** Boots a kernel with the installed architecture for {@code config.machine()}. */
     public static Kernel boot(KernelConfig config) {
         return boot(config, Architectures.installed());
     }
 
-    /** Boots a kernel with an architecture from {@code archs}. */
+    /**
+     * Boots a kernel with an architecture from {@code archs} and default parameters.
+     *
+     * @throws IllegalArgumentException when none of {@code archs} handles {@code config.machine()}
+     */
     public static Kernel boot(KernelConfig config, Architectures archs) {
+        return boot(config, archs, KernelParameters.defaults());
+    }
+
+    /**
+     * Boots a kernel with an architecture from {@code archs}.
+     *
+     * @throws IllegalArgumentException when none of {@code archs} handles {@code config.machine()}
+     */
+    public static Kernel boot(KernelConfig config, Architectures archs, KernelParameters parameters) {
         Architecture arch = archs.find(config.machine()).orElseThrow(() -> new IllegalArgumentException(
                 "no architecture plugin installed for " + config.machine()));
-        return new Kernel(config, arch);
+        return new Kernel(new KernelState(config, arch, parameters.symbolWait(), parameters.trace()));
     }
 
+    /** What the kernel was booted with. */
     public KernelConfig config() {
-        return config;
+        return state.config();
     }
 
-    Architecture architecture() {
-        return arch;
+    /** The kernel's architecture. */
+    public Architecture architecture() {
+        return state.architecture();
     }
 
     /** 64 or 32: the width of the kernel's addresses. */
     public int addressBits() {
-        return arch.elfClass().equals(org.modload.loader.elf.ElfClass.ELFCLASS64) ? 64 : 32;
+        return state.architecture().elfClass().equals(ElfClass.ELFCLASS64) ? 64 : 32;
     }
 
     /**
-     * init_module(): loads one module image in Linux 6.1's phases.
+     * init_module(): loads one module image in Linux 6.1's phases ({@link LoadPhase}), then runs
+     * its init hook without the mutex. A load of a name that is still loading waits for that load
+     * to end (EEXIST if it went LIVE); a load that needs an exporter still in its init waits for
+     * it (see {@link KernelParameters#symbolWait()}).
      *
      * @param file the file name, for messages
-     * @param bytes the whole file (signature included); not changed
+     * @param bytes the whole file (signature included) between position and limit; not changed
      * @return the LIVE module
      * @throws KernelException with the errno and phase of the first failure; the kernel is
      *     then exactly as it was before the call
      */
-    public Module load(String file, ByteBuffer bytes, LoadOptions options) {
-        return new ModuleLoader(this, file, bytes.duplicate(), options).load();
+    public ModuleView load(String file, ByteBuffer bytes, LoadOptions options) {
+        ModuleLoader loader = new ModuleLoader(state, file, bytes.duplicate(), options.request());
+        ModuleView coming = loader.prepare();
+        hooks.put(loader.module(), options.hooks());
+        int ret = 0;
+        RuntimeException thrown = null;
+        try {
+            Optional<Errno> injected = options.faults().at(LoadPhase.INIT);
+            if (injected.isPresent()) {
+                ret = -injected.get().number();
+            } else if (coming.hasInit()) {
+                ret = options.hooks().init(this, coming);
+            }
+        } catch (RuntimeException e) {
+            thrown = e;
+        } catch (Error e) {
+            // A module whose init died must not stay COMING: undo it, then let the error through.
+            try {
+                loader.complete(-Errno.EINVAL.number(), null);
+            } catch (KernelException undone) {
+                e.addSuppressed(undone);
+            }
+            hooks.remove(loader.module());
+            throw e;
+        }
+        try {
+            return loader.complete(ret, thrown);
+        } catch (KernelException e) {
+            hooks.remove(loader.module());
+            throw e;
+        }
     }
 
     /**
-     * delete_module(name, flags).
+     * delete_module(name, flags): the checks and GOING under the mutex, the exit hook without
+     * it, then everything of the module goes.
      *
      * @param force O_TRUNC: unload even when referenced or without exit (taints the kernel)
      * @throws KernelException ENOENT when not loaded, EWOULDBLOCK when other modules use it or
      *     references are held, EBUSY when not LIVE or it cannot be removed
      */
     public void deleteModule(String name, boolean force) {
-        Module m;
-        synchronized (lock) {
-            m = modules.get(name);
-            if (m == null) {
-                throw new KernelException(Errno.ENOENT, null, name, "Module " + name + " is not currently loaded");
+        Module m = state.beginDelete(name, force);
+        ModuleHooks h = hooks.getOrDefault(m, ModuleHooks.recording());
+        try {
+            ModuleView going = state.viewOf(m);
+            if (going.hasExit()) {
+                h.exit(this, going);
             }
-            if (m.hasHolders()) {
-                throw new KernelException(Errno.EWOULDBLOCK, null, name,
-                        "Module " + name + " is in use by: " + String.join(" ", m.usedBy()));
-            }
-            if (m.state() != ModuleState.LIVE) {
-                throw new KernelException(Errno.EBUSY, null, name, "Module " + name + " is "
-                        + m.state().procName().toLowerCase(java.util.Locale.ROOT));
-            }
-            if (m.hasInit() && !m.hasExit()) {
-                if (!force) {
-                    throw new KernelException(Errno.EBUSY, null, name,
-                            "Module " + name + " has no exit function and cannot be removed");
-                }
-                forced(m);
-            }
-            if (!m.releaseBase()) {
-                if (!force) {
-                    throw new KernelException(Errno.EWOULDBLOCK, null, name, "Module " + name + " is in use");
-                }
-                forced(m);
-            }
-            m.moveTo(ModuleState.GOING);
-        }
-        // The exit function runs without the lock, as in Linux.
-        if (m.hasExit()) {
-            m.hooks().exit(this, m);
-            m.exitRan(true);
-        }
-        synchronized (lock) {
-            free(m);
+        } finally {
+            state.finishDelete(m);
+            hooks.remove(m);
         }
     }
 
-    private void forced(Module m) {
-        m.taint(Module.Taint.FORCED_UNLOAD);
-        taints.add(Module.Taint.FORCED_UNLOAD);
-    }
-
-    /** try_module_get(): a reference, only while the module is LIVE. */
+    /** try_module_get(): a reference, only while the module is LIVE; takes no lock. */
     public boolean tryModuleGet(String name) {
-        Module m = module(name).orElse(null);
-        return m != null && m.tryGet();
+        return state.tryModuleGet(name);
     }
 
-    /** __module_get(): a reference regardless of state (the caller already holds one). */
+    /**
+     * __module_get(): a reference regardless of state (the caller already holds one).
+     *
+     * @throws KernelException ENOENT when no such module is loaded
+     */
     public void moduleGet(String name) {
-        module(name).orElseThrow(() -> new KernelException(Errno.ENOENT, null, name, "no module " + name)).get();
+        state.moduleGet(name);
     }
 
-    /** module_put(): drops one reference. */
+    /**
+     * module_put(): drops one reference.
+     *
+     * @throws KernelException ENOENT when no such module is loaded, EINVAL when no reference is held
+     */
     public void modulePut(String name) {
-        Module m = module(name).orElseThrow(() -> new KernelException(Errno.ENOENT, null, name, "no module " + name));
-        if (!m.put()) {
-            throw new KernelException(Errno.EINVAL, null, name, "module_put of " + name + " without a reference");
-        }
+        state.modulePut(name);
     }
 
-    public Optional<Module> module(String name) {
-        synchronized (lock) {
-            return Optional.ofNullable(modules.get(name));
-        }
+    /** The module called {@code name}, unless it is not loaded or still UNFORMED. */
+    public Optional<ModuleView> module(String name) {
+        return state.module(name);
     }
 
     /** The modules, most recently loaded first (as /proc/modules lists them). */
-    public List<Module> modules() {
-        synchronized (lock) {
-            List<Module> l = new ArrayList<>(modules.values());
-            Collections.reverse(l);
-            return l;
-        }
+    public List<ModuleView> modules() {
+        return state.modules();
     }
 
-    /** find_symbol(): a kernel export, or an export of a formed (COMING or LIVE) module. */
+    /** find_symbol(): a kernel export, or an export of a formed (COMING, LIVE or GOING) module. */
     public Optional<KernelSymbol> findSymbol(String name) {
-        synchronized (lock) {
-            KernelSymbol k = kernelExports.get(name);
-            return Optional.ofNullable(k != null ? k : moduleExports.get(name));
-        }
+        return state.findSymbol(name);
     }
 
     /** How many symbol CRCs loads have compared against their exporters' (a statistic, not state). */
     public long crcChecks() {
-        return crcChecks.get();
-    }
-
-    void countCrcCheck() {
-        crcChecks.incrementAndGet();
+        return state.crcChecks();
     }
 
     /** Module memory in use, in bytes. */
     public long memoryInUse() {
-        synchronized (lock) {
-            return area.inUse();
-        }
+        return state.memoryInUse();
     }
 
     /** The kernel's taint letters, in Linux's bit order. */
     public String taints() {
-        synchronized (lock) {
-            return taints.stream().map(t -> String.valueOf(t.letter())).collect(Collectors.joining());
-        }
+        return state.taints();
     }
 
     /** Everything observable of the module system now. */
     public KernelSnapshot snapshot() {
-        synchronized (lock) {
-            List<String> mods = new ArrayList<>();
-            for (Module m : modules.values()) {
-                mods.add(m.name() + " " + m.state() + " " + m.refcount() + " uses=" + m.uses() + " usedBy=" + m.usedBy()
-                        + " " + m.size());
-            }
-            return new KernelSnapshot(mods, new ArrayList<>(new TreeSet<>(moduleExports.keySet())), area.inUse(),
-                    area.ranges(), taints());
-        }
-    }
-
-    // --- used by ModuleLoader, under the lock ---
-
-    Optional<KernelSymbol> findFormed(String name) {
-        KernelSymbol k = kernelExports.get(name);
-        return Optional.ofNullable(k != null ? k : moduleExports.get(name));
-    }
-
-    ModuleArea area() {
-        return area;
-    }
-
-    Module registered(String name) {
-        return modules.get(name);
-    }
-
-    void register(Module m) {
-        modules.put(m.name(), m);
-    }
-
-    void unregister(Module m) {
-        modules.remove(m.name());
-    }
-
-    void publish(Module m) {
-        for (KernelSymbol s : m.exports()) {
-            moduleExports.put(s.name(), s);
-        }
-    }
-
-    void unpublish(Module m) {
-        for (KernelSymbol s : m.exports()) {
-            moduleExports.remove(s.name(), s);
-        }
-    }
-
-    void taint(Module m, Module.Taint t) {
-        m.taint(t);
-        taints.add(t);
-    }
-
-    /** free_module(): exports, dependency references, memory and the registry entry go. */
-    void free(Module m) {
-        unpublish(m);
-        for (Module target : m.usedModules()) {
-            target.removeHolder(m);
-            target.put();
-        }
-        m.clearUses();
-        area.free(m.coreBase());
-        unregister(m);
+        return state.snapshot();
     }
 }

@@ -1,7 +1,9 @@
 package org.modload.kernel;
 
 import java.util.Objects;
-import java.util.Optional;
+
+import org.modload.kernel.core.LoadRequest;
+import org.modload.kernel.model.FaultInjection;
 
 /**
  * How one module is loaded.
@@ -23,34 +25,28 @@ public record LoadOptions(boolean ignoreVermagic, boolean ignoreModversions, Mod
         return new LoadOptions(false, false, ModuleHooks.recording(), FaultInjection.none());
     }
 
+    /** These options with other init and exit hooks. */
     public LoadOptions withHooks(ModuleHooks h) {
         return new LoadOptions(ignoreVermagic, ignoreModversions, h, faults);
     }
 
+    /** These options with faults injected by {@code f}. */
     public LoadOptions withFaults(FaultInjection f) {
         return new LoadOptions(ignoreVermagic, ignoreModversions, hooks, f);
     }
 
+    /** These options with the vermagic check skipped, as modprobe --force-vermagic. */
     public LoadOptions ignoringVermagic() {
         return new LoadOptions(true, ignoreModversions, hooks, faults);
     }
 
+    /** These options with no CRC compared, as modprobe --force-modversion. */
     public LoadOptions ignoringModversions() {
         return new LoadOptions(ignoreVermagic, true, hooks, faults);
     }
 
-    /** Fails chosen load phases, for tests of the unwinding. */
-    @FunctionalInterface
-    public interface FaultInjection {
-        /** The errno {@code phase} must fail with, or empty to let it run. */
-        Optional<Errno> at(LoadPhase phase);
-
-        static FaultInjection none() {
-            return phase -> Optional.empty();
-        }
-
-        static FaultInjection failAt(LoadPhase failing, Errno errno) {
-            return phase -> phase == failing ? Optional.of(errno) : Optional.empty();
-        }
+    /** What the loader takes of these options. */
+    LoadRequest request() {
+        return new LoadRequest(ignoreVermagic, ignoreModversions, faults);
     }
 }

@@ -19,6 +19,7 @@ import org.modload.loader.spi.EntryKind;
 import org.modload.loader.spi.EntryNeed;
 import org.modload.loader.spi.EntryTarget;
 import org.modload.loader.spi.Fixups;
+import org.modload.loader.spi.KernelSupport;
 import org.modload.loader.spi.Layout;
 import org.modload.loader.spi.LinkSymbols;
 import org.modload.loader.spi.Need;
@@ -96,6 +97,11 @@ public final class Ia64Architecture implements Architecture {
     @Override
     public long smallDataFlag() {
         return SHF_IA_64_SHORT;
+    }
+    /** Linux's module_finalize for ia64: unwind tables per region, module functions as descriptors. */
+    @Override
+    public KernelSupport kernelSupport() {
+        return Ia64KernelSupport.INSTANCE;
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.modload.loader.spi.FunctionDescriptor;
 
 /**
  * Reads the address files of {@code modload link}: {@code name<TAB>0xADDR} (layouts and symbol
- * maps), {@code name<TAB>0xDESC<TAB>0xIP<TAB>0xGP} (a function descriptor's contents, ia64) and
+ * maps), {@code name<TAB>0xDESC<TAB>0xIP<TAB>0xGP} (a function descriptor's contents, on architectures with descriptors) and
  * System.map's {@code ADDR TYPE NAME}.
  */
 final class AddressFiles {
@@ -28,7 +28,7 @@ final class AddressFiles {
             }
             return Long.parseUnsignedLong(t, 16);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ":" + line + ": '" + t + "' is not a hexadecimal address");
+            throw new InputFileException(file + ":" + line + ": '" + t + "' is not a hexadecimal address");
         }
     }
 
@@ -43,7 +43,7 @@ final class AddressFiles {
             }
             String[] f = l.split("\t");
             if (f.length != 2) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected 'section<TAB>0xADDR'");
+                throw new InputFileException(file + ":" + (i + 1) + ": expected 'section<TAB>0xADDR'");
             }
             out.put(f[0], parseAddress(f[1], file, i + 1));
         }
@@ -67,13 +67,13 @@ final class AddressFiles {
                     out.put(f[0], new SymbolDefinition(parseAddress(f[1], file, i + 1), Optional.of(
                             new FunctionDescriptor(parseAddress(f[2], file, i + 1), parseAddress(f[3], file, i + 1)))));
                 } else {
-                    throw new IllegalArgumentException(file + ":" + (i + 1)
+                    throw new InputFileException(file + ":" + (i + 1)
                             + ": expected 'name<TAB>0xADDR' or 'name<TAB>0xDESC<TAB>0xIP<TAB>0xGP'");
                 }
             } else {
                 String[] f = l.trim().split("\\s+");
                 if (f.length < 3) {
-                    throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected System.map's 'ADDR TYPE NAME'");
+                    throw new InputFileException(file + ":" + (i + 1) + ": expected System.map's 'ADDR TYPE NAME'");
                 }
                 out.putIfAbsent(f[2], SymbolDefinition.at(parseAddress(f[0], file, i + 1)));
             }

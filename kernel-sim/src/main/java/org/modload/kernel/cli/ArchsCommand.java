@@ -19,8 +19,7 @@ final class ArchsCommand implements Callable<Integer> {
     public Integer call() {
         for (Architecture a : Architectures.installed().all()) {
             spec.commandLine().getOut().printf("%s\t%s\t%s\t%s%n", a.machine().specName(), a.elfClass(),
-                    a.byteOrder(), a.getClass().getModule().isNamed() ? a.getClass().getModule().getName()
-                            : a.getClass().getPackageName());
+                    a.byteOrder(), ArchNames.provider(a));
         }
         return 0;
     }

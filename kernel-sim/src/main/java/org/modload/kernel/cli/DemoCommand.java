@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelConfig;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.Module;
-import org.modload.loader.elf.Machine;
+import org.modload.kernel.boot.BuiltinKernel;
+import org.modload.kernel.model.ModuleView;
 import org.modload.loader.link.PlacedSection;
+import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.Architectures;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,22 +32,23 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "x86_64", description = "x86_64 (default) or i386.")
+    @Option(names = "--arch", defaultValue = ArchNames.DEFAULT,
+            description = "An architecture with bundled samples, by the name 'modload archs' shows last (default: ${DEFAULT-VALUE}).")
     String arch;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Machine machine = switch (arch) {
-            case "x86_64" -> Machine.EM_X86_64;
-            case "i386" -> Machine.EM_386;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--arch: x86_64 or i386");
-        };
-        Kernel kernel = Kernel.boot(KernelConfig.builtin(machine));
+        Architectures archs = Architectures.installed();
+        Architecture a = ArchNames.find(archs, arch);
+        if (DemoCommand.class.getResource(resource(SAMPLES.get(0))) == null) {
+            throw new UsageException("--arch: no bundled samples for " + arch);
+        }
+        Kernel kernel = Kernel.boot(BuiltinKernel.config(a), archs);
         Session session = new Session(kernel, LoadOptions.defaults(), null);
-        out.printf("booted the built-in %s kernel: %d exported symbols%n", machine, kernel.config().exports().size());
+        out.printf("booted the built-in %s kernel: %d exported symbols%n", a.machine(), kernel.config().exports().size());
         for (String name : SAMPLES) {
-            Module m = kernel.load(name + ".ko", sample(name), LoadOptions.defaults());
+            ModuleView m = kernel.load(name + ".ko", sample(name), LoadOptions.defaults());
             out.printf("%n# insmod %s.ko%n", name);
             for (PlacedSection p : m.image().plan().placed()) {
                 out.printf("  %-28s 0x%x  size 0x%x  %s%n", p.name(), p.address(), p.size(), p.region());
@@ -74,8 +76,12 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    private String resource(String name) {
+        return "/org/modload/kernel/samples/" + arch + "/" + name + ".ko";
+    }
+
     private ByteBuffer sample(String name) throws IOException {
-        String resource = "/org/modload/kernel/samples/" + arch + "/" + name + ".ko";
+        String resource = resource(name);
         try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("bundled sample " + resource + " is missing");

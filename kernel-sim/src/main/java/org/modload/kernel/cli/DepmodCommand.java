@@ -7,13 +7,12 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import org.modload.kernel.depmod.DependencyCycleException;
 import org.modload.kernel.depmod.DepmodResult;
 import org.modload.kernel.depmod.ModuleDependencies;
 import org.modload.kernel.depmod.ModuleTree;
+import org.modload.kernel.diag.DependencyCycleException;
 import org.modload.kernel.image.KernelExport;
 import org.modload.kernel.image.KernelImage;
-import org.modload.kernel.image.KernelImageException;
 import org.modload.kernel.symvers.ModuleSymvers;
 
 import picocli.CommandLine;
@@ -58,19 +57,18 @@ final class DepmodCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Set<String> kernel = new LinkedHashSet<>(ModuleSymvers.read(symvers).kernelSymbolNames());
         if (kernelImage != null) {
-            try {
-                for (KernelExport e : KernelImage.read(kernelImage).exports()) {
-                    kernel.add(e.name());
-                }
-            } catch (KernelImageException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
+            for (KernelExport e : KernelImage.read(kernelImage).exports()) {
+                kernel.add(e.name());
             }
         }
         DepmodResult result;
         try {
             result = ModuleTree.read(tree).depmod(kernel);
         } catch (DependencyCycleException e) {
-            throw new IllegalArgumentException(tree + ": " + e.getMessage(), e);
+            // The cycle names modules relative to the tree; say which tree.
+            spec.commandLine().getErr().println(tree + ": " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Failures.INPUT;
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(result.modulesDep());

@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelBoot;
-import org.modload.kernel.KernelConfig;
 import org.modload.kernel.LoadOptions;
+import org.modload.kernel.boot.BuiltinKernel;
+import org.modload.kernel.boot.KernelBoot;
 import org.modload.kernel.image.KernelImage;
 import org.modload.kernel.symvers.ModuleSymvers;
-import org.modload.loader.elf.Machine;
+import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.Architectures;
 
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
  * The kernel a command boots: from {@code --symvers} (the kernel's exports, CRCs, GPL-only,
  * namespaces) with addresses from {@code --kernel-image} (its export tables) or a real
  * {@code --system-map}, else synthetic addresses; from the image alone; or the built-in kernel
- * of {@code --arch}.
+ * of {@code --arch}. The architectures are the ones ServiceLoader finds: the command line is
+ * where modload discovers plugins.
  */
 final class KernelOptions {
 
@@ -33,7 +35,8 @@ final class KernelOptions {
     @Option(names = "--system-map", paramLabel = "MAP", description = "A real System.map for export addresses.")
     Path systemMap;
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "The built-in kernel's architecture when no kernel is given: x86_64 (default), i386, ia64.")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "The built-in kernel's architecture when no kernel is given,"
+            + " by the name 'modload archs' shows last (default: " + ArchNames.DEFAULT + ").")
     String arch;
 
     @Option(names = "--force-vermagic", description = "Ignore version magic (modprobe --force-vermagic); taints.")
@@ -47,35 +50,31 @@ final class KernelOptions {
         return new LoadOptions(forceVermagic, forceModversion, o.hooks(), o.faults());
     }
 
+    /**
+     * Reads the given files and boots the kernel they describe.
+     *
+     * @throws UsageException for options that do not go together or an unknown architecture
+     */
     Kernel boot() throws IOException {
+        Architectures archs = Architectures.installed();
         KernelImage image = kernelImage == null ? null : KernelImage.read(kernelImage);
         if (symvers == null && image == null && systemMap == null) {
-            return Kernel.boot(KernelConfig.builtin(machine(arch)));
+            Architecture a = ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
+            return Kernel.boot(BuiltinKernel.config(a), archs);
         }
         if (symvers == null && image != null && systemMap == null) {
-            return Kernel.boot(KernelBoot.fromImage(image, KernelBoot.release(image)));
+            return Kernel.boot(KernelBoot.fromImage(image, KernelBoot.release(image)), archs);
         }
         if (symvers == null) {
-            throw new IllegalArgumentException("--system-map needs --symvers (the map has no CRCs or export flags)");
+            throw new UsageException("--system-map needs --symvers (the map has no CRCs or export flags)");
         }
         Map<String, Long> map = new HashMap<>();
         if (systemMap != null) {
             AddressFiles.symbols(systemMap).forEach((n, d) -> map.put(n, d.address()));
         }
-        return Kernel.boot(KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map,
-                image != null ? image.machine() : machine(arch)));
-    }
-
-    private static Machine machine(String arch) {
-        if (arch == null || arch.equals("x86_64")) {
-            return Machine.EM_X86_64;
-        }
-        if (arch.equals("i386")) {
-            return Machine.EM_386;
-        }
-        if (arch.equals("ia64")) {
-            return Machine.EM_IA_64;
-        }
-        throw new IllegalArgumentException("--arch: x86_64, i386 or ia64, not '" + arch + "'");
+        Architecture a = image != null ? archs.require(image.machine(), image.name())
+                : ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
+        return Kernel.boot(KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map, a),
+                archs);
     }
 }

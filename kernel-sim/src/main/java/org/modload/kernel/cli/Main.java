@@ -6,8 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code modload} command line. Exit status: 0 success, 1 a load or input error (one
- * located line on standard error, never a stack trace), 2 a usage error.
+ * The {@code modload} command line, the one place that discovers architecture plugins. Exit
+ * status: 0 success, 1 a load or input error (one located line on standard error; a stack
+ * trace only with {@code --debug}), 2 a usage error.
  */
 @Command(name = "modload", mixinStandardHelpOptions = true, version = "modload 0.1.0",
         description = "ELF relocation engine and simulated Linux kernel module loader.",
@@ -18,6 +19,11 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Set on any subcommand too; read by {@link Failures}. */
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "On a failure, also print the stack trace.")
+    boolean debug;
 
     @Override
     public void run() {
@@ -33,7 +39,8 @@ public final class Main implements Runnable {
 
     /** Runs one command line with the given streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return run(args, out, err, new CommandLine(new Main()));
+        Main main = new Main();
+        return run(args, out, err, main, new CommandLine(main));
     }
 
     /** As {@link #run(String[], PrintWriter, PrintWriter)}, the shell reading {@code in} (never a terminal). */
@@ -45,13 +52,14 @@ public final class Main implements Runnable {
                 return cls == ShellCommand.class ? cls.cast(new ShellCommand(in, false)) : defaults.create(cls);
             }
         };
-        return run(args, out, err, new CommandLine(new Main(), factory));
+        Main main = new Main();
+        return run(args, out, err, main, new CommandLine(main, factory));
     }
 
-    private static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine cl) {
+    private static int run(String[] args, PrintWriter out, PrintWriter err, Main main, CommandLine cl) {
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler(new Failures());
+        cl.setExecutionExceptionHandler(new Failures(() -> main.debug));
         int status = cl.execute(args);
         out.flush();
         err.flush();

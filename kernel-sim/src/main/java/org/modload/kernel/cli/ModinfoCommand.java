@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.modload.kernel.modinfo.MalformedModuleException;
+import org.modload.kernel.diag.MalformedModuleException;
 import org.modload.kernel.modinfo.ModuleInfo;
 import org.modload.kernel.modinfo.ModuleSignature;
 import org.modload.loader.elf.ElfFile;

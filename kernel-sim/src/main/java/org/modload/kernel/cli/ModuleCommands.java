@@ -36,7 +36,7 @@ final class ModuleCommands {
             Session s = new Session(kernel.boot(), kernel.loadOptions(), tree);
             for (Path p : preload) {
                 if (!s.insmod(p, err)) {
-                    throw new IllegalStateException("--load " + p + " failed");
+                    throw new InputFileException("--load " + p + " failed");
                 }
             }
             return s;

@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import org.modload.kernel.Errno;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelException;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.Module;
-import org.modload.kernel.ProcFs;
-import org.modload.kernel.TreeLoader;
+import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.ModuleView;
+import org.modload.kernel.proc.ProcFs;
+import org.modload.kernel.tree.TreeLoader;
 
 /**
  * One kernel and the kmod-style tools over it: what {@code insmod}, {@code rmmod},
@@ -68,7 +68,7 @@ final class Session {
     boolean rmmod(String name, boolean force, PrintWriter err) {
         String module = name.endsWith(".ko") ? name.substring(0, name.length() - 3) : name;
         module = module.substring(module.lastIndexOf('/') + 1).replace('-', '_');
-        Optional<Module> m = kernel.module(module);
+        Optional<ModuleView> m = kernel.module(module);
         if (m.isEmpty()) {
             err.println("rmmod: ERROR: Module " + module + " is not currently loaded");
             return false;
@@ -95,7 +95,7 @@ final class Session {
     /** lsmod, as kmod prints it. */
     void lsmod(PrintWriter out) {
         out.println("Module                  Size  Used by");
-        for (Module m : kernel.modules()) {
+        for (ModuleView m : kernel.modules()) {
             StringBuilder sb = new StringBuilder(String.format("%-19s %8d  %d", m.name(), m.size(), m.refcount()));
             List<String> holders = m.usedBy();
             if (!holders.isEmpty()) {
@@ -185,6 +185,6 @@ final class Session {
 
     /** cat /proc/kallsyms. */
     void kallsyms(PrintWriter out) {
-        ProcFs.kallsyms(kernel, kernel.addressBits() == 64).forEach(out::println);
+        ProcFs.kallsyms(kernel).forEach(out::println);
     }
 }

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.modload.kernel.diag.DependencyCycleException;
+import org.modload.kernel.diag.ModuleTreeException;
+
 /**
  * Computes module dependencies exactly as kmod's {@code depmod} (tools/depmod.c) does, so that
  * {@link DepmodResult#modulesDep()} equals the {@code modules.dep} it writes:
@@ -51,7 +54,7 @@ public final class Depmod {
      *     {@link ModuleDependencies#unknownSymbols()}. {@code __this_module} and
      *     {@code _GLOBAL_OFFSET_TABLE_} always count as kernel symbols.
      * @throws DependencyCycleException if some modules need each other in a cycle
-     * @throws IllegalArgumentException if two modules have the same name
+     * @throws ModuleTreeException if two modules have the same name
      */
     public static DepmodResult compute(List<ModuleFile> modules, List<String> order, Set<String> kernelSymbols) {
         Objects.requireNonNull(kernelSymbols, "kernelSymbols");
@@ -118,7 +121,7 @@ public final class Depmod {
         Set<String> names = new HashSet<>();
         for (ModuleFile m : modules) {
             if (!names.add(m.name())) {
-                throw new IllegalArgumentException("two modules are named '" + m.name() + "'");
+                throw ModuleTreeException.of(m.path(), "two modules are named '" + m.name() + "'");
             }
         }
         List<ModuleFile> mods = new ArrayList<>(modules);

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
+import org.modload.kernel.diag.ModuleTreeException;
 import org.modload.loader.elf.ElfFile;
 import org.tukaani.xz.XZInputStream;
 
@@ -55,11 +56,12 @@ public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> 
      *
      * @throws IOException if the directory or a module cannot be read
      * @throws org.modload.loader.diag.MalformedElfException if a module is not a valid ELF object
-     * @throws IllegalArgumentException for a {@code .ko.zst} module (zstd is not supported)
+     * @throws ModuleTreeException if {@code dir} is not a directory, or for a {@code .ko.zst}
+     *     module (zstd is not supported)
      */
     public static ModuleTree read(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": not a directory");
+            throw ModuleTreeException.of(dir.toString(), "not a directory");
         }
         Map<String, String> chosen = new LinkedHashMap<>();
         walk(dir, "", new HashSet<>(Set.of(dir.toRealPath())), chosen);
@@ -127,7 +129,7 @@ public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> 
         Path file = dir.resolve(path);
         byte[] bytes;
         if (path.endsWith(".ko.zst")) {
-            throw new IllegalArgumentException(path + ": zstd-compressed modules are not supported");
+            throw ModuleTreeException.of(path, "zstd-compressed modules are not supported");
         } else if (path.endsWith(".ko.xz")) {
             try (InputStream in = new XZInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
                 bytes = in.readAllBytes();

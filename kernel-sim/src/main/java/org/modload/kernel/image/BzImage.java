@@ -3,6 +3,8 @@ package org.modload.kernel.image;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import org.modload.kernel.diag.KernelImageException;
+
 /**
  * Where the compressed kernel lies inside an x86 bzImage, read from the real-mode setup header
  * (Linux {@code Documentation/x86/boot.rst}): {@code setup_sects} at 0x1f1 gives the start of the
@@ -157,6 +159,6 @@ record BzImage(int protocol, long offset, long length, boolean fromHeader) {
     }
 
     private static String hex(long v) {
-        return KernelImageException.hex(v);
+        return "0x" + Long.toHexString(v);
     }
 }

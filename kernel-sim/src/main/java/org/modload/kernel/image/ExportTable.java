@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.modload.kernel.diag.KernelImageException;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Machine;
@@ -99,7 +100,7 @@ record ExportTable(List<KernelExport> exports, boolean modversions) {
             requireBytes(ksymtab);
             long size = ksymtab.size();
             if (size % ENTRY_SIZE != 0) {
-                throw KernelImageException.inSection(file, ksymtab.name(), size - size % ENTRY_SIZE, "sh_size "
+                throw KernelImageException.inSection(file, ksymtab.index(), ksymtab.name(), size - size % ENTRY_SIZE, "sh_size "
                         + hex(size) + " is not a multiple of " + ENTRY_SIZE + ", the size of a PREL32 kernel_symbol");
             }
             int count = (int) (size / ENTRY_SIZE);
@@ -110,7 +111,7 @@ record ExportTable(List<KernelExport> exports, boolean modversions) {
                         + " entries"));
                 requireBytes(crc);
                 if (crc.size() != 4L * count) {
-                    throw KernelImageException.inSection(file, crc.name(), 0, "sh_size " + hex(crc.size())
+                    throw KernelImageException.inSection(file, crc.index(), crc.name(), 0, "sh_size " + hex(crc.size())
                             + " is not 4 * " + count + ", one CRC per " + ksymtab.name() + " entry");
                 }
                 crcBytes = crc.bytes();
@@ -122,7 +123,7 @@ record ExportTable(List<KernelExport> exports, boolean modversions) {
                 long value = (base + at + b.getInt(at)) & mask;
                 String name = string(ksymtab, at + 4, "name_offset", b.getInt(at + 4));
                 if (name.isEmpty()) {
-                    throw KernelImageException.inSection(file, ksymtab.name(), at + 4L, "name_offset "
+                    throw KernelImageException.inSection(file, ksymtab.index(), ksymtab.name(), at + 4L, "name_offset "
                             + signedHex(b.getInt(at + 4)) + " (entry " + i + ") points at an empty name");
                 }
                 int nsOffset = b.getInt(at + 8);
@@ -131,7 +132,7 @@ record ExportTable(List<KernelExport> exports, boolean modversions) {
                 String place = ksymtab.name() + "+" + hex(at);
                 String first = seen.putIfAbsent(name, place);
                 if (first != null) {
-                    throw KernelImageException.inSection(file, ksymtab.name(), at + 4L, "'" + name
+                    throw KernelImageException.inSection(file, ksymtab.index(), ksymtab.name(), at + 4L, "'" + name
                             + "' is exported twice; first by " + first);
                 }
                 out.add(new KernelExport(name, value, crc, gpl, namespace));
@@ -144,7 +145,7 @@ record ExportTable(List<KernelExport> exports, boolean modversions) {
             long start = strings.header().addr();
             long index = target - start;
             if (Long.compareUnsigned(index, strings.size()) >= 0) {
-                throw KernelImageException.inSection(file, table.name(), at, field + " " + signedHex(offset)
+                throw KernelImageException.inSection(file, table.index(), table.name(), at, field + " " + signedHex(offset)
                         + " (entry " + at / ENTRY_SIZE + ") points at " + hex(target) + ", outside " + STRINGS
                         + " [" + hex(start) + ", " + hex(start + strings.size()) + ")");
             }
@@ -155,7 +156,7 @@ record ExportTable(List<KernelExport> exports, boolean modversions) {
                 end++;
             }
             if (end == limit) {
-                throw KernelImageException.inSection(file, table.name(), at, field + " " + signedHex(offset)
+                throw KernelImageException.inSection(file, table.index(), table.name(), at, field + " " + signedHex(offset)
                         + " (entry " + at / ENTRY_SIZE + ") points at a string at " + hex(target)
                         + " that runs off the end of " + STRINGS + " without a NUL");
             }
@@ -166,14 +167,14 @@ record ExportTable(List<KernelExport> exports, boolean modversions) {
 
         private void requireBytes(Section s) {
             if (!s.header().hasFileBytes()) {
-                throw KernelImageException.inSection(file, s.name(), 0, "is " + s.type().specName(elf.machine())
+                throw KernelImageException.inSection(file, s.index(), s.name(), 0, "is " + s.type().specName(elf.machine())
                         + ", without the file bytes an export table needs");
             }
         }
     }
 
     private static String hex(long v) {
-        return KernelImageException.hex(v);
+        return "0x" + Long.toHexString(v);
     }
 
     private static String signedHex(int v) {

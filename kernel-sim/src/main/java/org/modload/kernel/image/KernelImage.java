@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import org.modload.kernel.diag.KernelImageException;
 import org.modload.loader.diag.MalformedElfException;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
+import org.modload.kernel.diag.KernelImageException;
 import org.tukaani.xz.CorruptedInputException;
 import org.tukaani.xz.MemoryLimitException;
 import org.tukaani.xz.SingleXZInputStream;
@@ -111,7 +112,7 @@ final class XzPayload {
     }
 
     private static String hex(long v) {
-        return KernelImageException.hex(v);
+        return "0x" + Long.toHexString(v);
     }
 
     /** The payload as a stream, knowing how far the decompressor has read, for messages. */

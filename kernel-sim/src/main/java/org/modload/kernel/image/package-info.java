@@ -3,6 +3,6 @@
  * {@code vmlinuz} (bzImage with an xz payload), with their addresses, modversions CRCs, GPL-only
  * flags and namespaces, taken from the vmlinux's {@code __ksymtab*} and {@code __kcrctab*}
  * sections. Entry point: {@link org.modload.kernel.image.KernelImage#read(java.nio.file.Path)};
- * every malformed input ends in one {@link org.modload.kernel.image.KernelImageException}.
+ * every malformed input ends in one {@link org.modload.kernel.diag.KernelImageException}.
  */
 package org.modload.kernel.image;

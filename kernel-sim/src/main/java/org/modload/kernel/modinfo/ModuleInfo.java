@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.modload.kernel.diag.MalformedModuleException;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
 
@@ -59,16 +60,16 @@ public record ModuleInfo(List<Entry> entries) {
         if (section.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parse(module.name(), section.get().bytes()));
+        return Optional.of(parse(module.name(), section.get().index(), section.get().bytes()));
     }
 
     /**
-     * Parses the bytes of a {@code .modinfo} section (position to limit) of the file called
-     * {@code file} in messages.
+     * Parses the bytes of a {@code .modinfo} section (position to limit, header index
+     * {@code sectionIndex}) of the file called {@code file} in messages.
      *
      * @throws MalformedModuleException if the last entry is not NUL-terminated
      */
-    public static ModuleInfo parse(String file, ByteBuffer section) {
+    public static ModuleInfo parse(String file, int sectionIndex, ByteBuffer section) {
         ByteBuffer b = section.duplicate();
         int base = b.position();
         int end = b.limit();
@@ -86,7 +87,7 @@ public record ModuleInfo(List<Entry> entries) {
             byte[] text = new byte[i - start];
             b.get(start, text);
             if (i == end) {
-                throw MalformedModuleException.inModinfo(file, SECTION, start - base,
+                throw MalformedModuleException.inModinfo(file, sectionIndex, SECTION, start - base,
                         "entry " + quote(text) + " is not NUL-terminated");
             }
             entries.add(entry(new String(text, StandardCharsets.UTF_8)));
@@ -118,6 +119,28 @@ public record ModuleInfo(List<Entry> entries) {
     /** {@code name}: the module's name as modpost recorded it (dashes already turned into underscores). */
     public Optional<String> name() {
         return value("name");
+    }
+
+    /**
+     * The name the kernel gives the module: {@code name} when present and not empty, else the file
+     * name without its directory and {@code .ko}, as {@code load_module} falls back to it.
+     */
+    public String moduleName(String file) {
+        return name().filter(n -> !n.isEmpty()).orElseGet(() -> fileModuleName(file));
+    }
+
+    /** A module file's name without its directory and {@code .ko}: {@code a/b/af_key.ko} is {@code af_key}. */
+    public static String fileModuleName(String file) {
+        String base = file.substring(file.lastIndexOf('/') + 1);
+        return base.endsWith(".ko") ? base.substring(0, base.length() - 3) : base;
+    }
+
+    /**
+     * {@link #depends()} as module names: {@code depends} names module files, and module names
+     * use '_' where file names may use '-'.
+     */
+    public List<String> dependsModuleNames() {
+        return depends().stream().map(d -> d.replace('-', '_')).toList();
     }
 
     /** {@code license}: decides whether the module may use GPL-only symbols and whether it taints. */

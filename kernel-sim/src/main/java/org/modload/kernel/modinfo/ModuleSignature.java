@@ -19,6 +19,7 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerId;
 import org.bouncycastle.cms.SignerInformation;
+import org.modload.kernel.diag.MalformedModuleException;
 
 /**
  * The signature appended to a signed module by the kernel's {@code scripts/sign-file}:
@@ -99,6 +100,37 @@ public final class ModuleSignature {
     }
 
     /**
+     * The module without its appended signature, as module_sig_check hands the rest of
+     * {@code load_module} the signed content: the same buffer when {@code module} is unsigned,
+     * else a slice ending before the PKCS#7 message. Only the trailer's extent is read here; its
+     * message is decoded by {@link #read}.
+     *
+     * @param file the name used in messages
+     * @param module the module file (position to limit); neither it nor its position is changed
+     * @throws MalformedModuleException if the marker leaves no room for struct module_signature,
+     *     or its sig_len runs past the start of the file
+     */
+    public static ByteBuffer unsignedContent(String file, ByteBuffer module) {
+        if (!isSigned(module)) {
+            return module;
+        }
+        int info = module.remaining() - MAGIC_BYTES.length - INFO_SIZE;
+        if (info < 0) {
+            throw MalformedModuleException.inSignature(file, 0,
+                    "signature marker without room for its module_signature header", null);
+        }
+        long sigLen = Integer.toUnsignedLong(module.duplicate().order(ByteOrder.BIG_ENDIAN)
+                .getInt(module.position() + info + 8));
+        if (sigLen > info) {
+            throw MalformedModuleException.inSignature(file, info + 8L, String.format(
+                    "signature length %d exceeds the %d bytes before it", sigLen, info), null);
+        }
+        ByteBuffer b = module.duplicate();
+        b.limit(b.position() + info - (int) sigLen);
+        return b.slice();
+    }
+
+    /**
      * Reads the signature appended to a module file held in {@code module} (position to limit;
      * not changed, not kept). Offsets in messages count from the position.
      *
@@ -131,8 +163,8 @@ public final class ModuleSignature {
 
         if (sigLen >= infoAt) {
             throw MalformedModuleException.inSignature(file, infoAt, "signature sig_len "
-                    + MalformedModuleException.hex(sigLen) + " is not less than the "
-                    + MalformedModuleException.hex(infoAt) + " bytes before struct module_signature", null);
+                    + hex(sigLen) + " is not less than the "
+                    + hex(infoAt) + " bytes before struct module_signature", null);
         }
         if (idType != PKEY_ID_PKCS7) {
             throw MalformedModuleException.inSignature(file, infoAt, "signature id_type " + idType
@@ -263,5 +295,9 @@ public final class ModuleSignature {
     /** The DER PKCS#7 message as it appears in the file. */
     public byte[] pkcs7() {
         return pkcs7.clone();
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
     }
 }

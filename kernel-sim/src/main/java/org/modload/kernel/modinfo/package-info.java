@@ -4,6 +4,6 @@
  * parameters...) and the PKCS#7 signature appended to it
  * ({@link org.modload.kernel.modinfo.ModuleSignature}: signer, key identifier, digest algorithm,
  * signature value). Both are read as the kernel's loader and kmod's {@code modinfo} read them;
- * every malformed input ends in one {@link org.modload.kernel.modinfo.MalformedModuleException}.
+ * every malformed input ends in one {@link org.modload.kernel.diag.MalformedModuleException}.
  */
 package org.modload.kernel.modinfo;

@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.modload.kernel.diag.SymversFormatException;
+
 /**
  * A parsed {@code Module.symvers}, as the kernel build (modpost) writes it: one tab-separated
  * line per exported symbol, {@code 0xCRC<TAB>name<TAB>module<TAB>EXPORT_SYMBOL[_GPL]<TAB>namespace}

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.EvaluationResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs the layering rules over all five modules (main classes only), and over a deliberately
@@ -30,11 +29,11 @@ class ArchitectureRulesTest {
     private static final JavaClasses VIOLATIONS = new ClassFileImporter().importPackages(FIXTURE);
 
     static Stream<LayeringRules.Named> modloadRules() {
-        return LayeringRules.all("org.modload").stream();
+        return Stream.concat(LayeringRules.all("org.modload").stream(), KernelRules.all("org.modload").stream());
     }
 
     static Stream<LayeringRules.Named> fixtureRules() {
-        return LayeringRules.all(FIXTURE).stream();
+        return Stream.concat(LayeringRules.all(FIXTURE).stream(), KernelRules.all(FIXTURE).stream());
     }
 
     @Test
@@ -44,6 +43,29 @@ class ArchitectureRulesTest {
         for (String p : modules) {
             assertTrue(MODLOAD.containPackage(p) && !MODLOAD.getPackage(p).getClasses().isEmpty(), p);
         }
+    }
+
+    /** The package table is not vacuous: every package it names holds main classes. */
+    @Test
+    void everyPackageOfTheKernelTableHasClasses() {
+        for (String p : List.of("org.modload.kernel", "org.modload.kernel.model", "org.modload.kernel.diag",
+                "org.modload.kernel.core", "org.modload.kernel.boot", "org.modload.kernel.proc", "org.modload.kernel.tree",
+                "org.modload.kernel.image", "org.modload.kernel.modinfo", "org.modload.kernel.symvers",
+                "org.modload.kernel.depmod", "org.modload.kernel.cli")) {
+            assertTrue(MODLOAD.containPackage(p) && !MODLOAD.getPackage(p).getClasses().isEmpty(), p);
+        }
+    }
+
+    /** Each row of the table that the fixture breaks is reported, by the class that breaks it. */
+    @Test
+    void theKernelTableCatchesEachRowsViolation() {
+        LayeringRules.Named table = KernelRules.all(FIXTURE).get(0);
+        String report = String.join("\n", table.rule().evaluate(VIOLATIONS).getFailureReport().getDetails());
+        for (String bad : List.of("kernel.model.BadModel", "kernel.image.BadImage", "kernel.proc.BadProc",
+                "kernel.diag.BadKernelDiag")) {
+            assertTrue(report.contains(FIXTURE + "." + bad), bad + " not reported:\n" + report);
+        }
+        assertFalse(report.contains("BadBoot.image"), "boot may use image:\n" + report);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.modload.kernel.SyntheticSymbols;
+import org.modload.kernel.boot.SyntheticSymbols;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.link.LayoutPolicy;

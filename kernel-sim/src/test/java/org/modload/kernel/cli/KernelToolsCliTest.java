@@ -1,5 +1,6 @@
 package org.modload.kernel.cli;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,5 +100,41 @@ class KernelToolsCliTest {
         assertEquals(1, r.status());
         assertEquals("insmod: ERROR: could not insert module " + ko("demo_user") + ": Unknown symbol in module\n"
                 + "insmod: ENOENT: demo_user: Unknown symbol demo_register (err -2)\n", r.err());
+    }
+
+    @Test
+    void loadTreeOnTwoThreadsLoadsTheSameModules() {
+        Run one = modload("", "load-tree", "--tree", dir.toString());
+        Run two = modload("", "load-tree", "--threads", "2", "--tree", dir.toString());
+        assertEquals(0, two.status(), two.err());
+        assertEquals(one.out(), two.out());
+        assertTrue(two.out().endsWith("loaded 4 of 4 modules\n"), two.out());
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneReason() {
+        Run threads = modload("", "load-tree", "--threads", "0", "--tree", dir.toString());
+        Run arch = modload("", "lsmod", "--arch", "vax");
+        assertAll(
+                () -> assertEquals(2, threads.status()),
+                () -> assertTrue(threads.err().startsWith("modload: --threads must be at least 1, not 0\n"), threads.err()),
+                () -> assertEquals(2, arch.status()),
+                () -> assertTrue(arch.err().startsWith("modload: --arch: no installed architecture is called 'vax'"
+                        + " (installed: i386, ia64, x86_64)\n"), arch.err()));
+    }
+
+    @Test
+    void aStackTraceOnlyWithDebug() {
+        String missing = dir.resolve("missing.ko").toString();
+        Run plain = modload("", "modinfo", missing);
+        Run debug = modload("", "--debug", "modinfo", missing);
+        Run debugAfter = modload("", "modinfo", "--debug", missing);
+        assertAll(
+                () -> assertEquals(1, plain.status()),
+                () -> assertEquals("modload: " + missing + ": no such file\n", plain.err()),
+                () -> assertEquals(1, debug.status()),
+                () -> assertTrue(debug.err().startsWith("modload: " + missing + ": no such file\n"), debug.err()),
+                () -> assertTrue(debug.err().contains("\tat "), "a stack trace: " + debug.err()),
+                () -> assertTrue(debugAfter.err().contains("\tat "), "--debug after the command: " + debugAfter.err()));
     }
 }

@@ -15,28 +15,30 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.modload.kernel.Errno;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelConfig;
-import org.modload.kernel.KernelException;
-import org.modload.kernel.KernelSnapshot;
-import org.modload.kernel.KernelSymbol;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.LoadPhase;
-import org.modload.kernel.Module;
 import org.modload.kernel.ModuleHooks;
-import org.modload.kernel.ModuleState;
+import org.modload.kernel.TestKernels;
+import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.FaultInjection;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.KernelSnapshot;
+import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.LoadPhase;
+import org.modload.kernel.model.ModuleState;
+import org.modload.kernel.model.ModuleView;
 import org.modload.loader.elf.Machine;
 
 /** The module lifecycle of the simulated kernel on the bundled sample modules. */
 class KernelLifecycleTest {
-    private final Kernel kernel = Kernel.boot(KernelConfig.builtin(Machine.EM_X86_64));
+    private final Kernel kernel = Kernel.boot(TestKernels.builtin(Machine.EM_X86_64));
 
-    private Module load(String name) {
+    private ModuleView load(String name) {
         return kernel.load(name + ".ko", Samples.x86_64(name), LoadOptions.defaults());
     }
 
-    private Module load(String name, LoadOptions options) {
+    private ModuleView load(String name, LoadOptions options) {
         return kernel.load(name + ".ko", Samples.x86_64(name), options);
     }
 
@@ -55,22 +57,21 @@ class KernelLifecycleTest {
         AtomicReference<String> seen = new AtomicReference<>("");
         ModuleHooks hooks = new ModuleHooks() {
             @Override
-            public int init(Kernel k, Module m) {
+            public int init(Kernel k, ModuleView m) {
                 seen.set(seen.get() + "init:" + m.state() + ":get=" + k.tryModuleGet(m.name()) + " ");
                 return 0;
             }
 
             @Override
-            public void exit(Kernel k, Module m) {
+            public void exit(Kernel k, ModuleView m) {
                 seen.set(seen.get() + "exit:" + m.state() + ":get=" + k.tryModuleGet(m.name()));
             }
         };
-        Module m = load("hello", LoadOptions.defaults().withHooks(hooks));
+        ModuleView m = load("hello", LoadOptions.defaults().withHooks(hooks));
         assertEquals(ModuleState.LIVE, m.state());
-        assertTrue(m.initRan());
+        assertEquals("init:COMING:get=false ", seen.get());
         kernel.deleteModule("hello", false);
         assertEquals("init:COMING:get=false exit:GOING:get=false", seen.get());
-        assertTrue(m.exitRan());
         assertEquals(Optional.empty(), kernel.module("hello"));
     }
 
@@ -81,7 +82,7 @@ class KernelLifecycleTest {
         KernelException e = assertThrows(KernelException.class, () -> kernel.deleteModule("hello", false));
         assertEquals(Errno.EWOULDBLOCK, e.errno());
         assertEquals("Module hello is in use", e.getMessage());
-        Module m = kernel.module("hello").orElseThrow();
+        ModuleView m = kernel.module("hello").orElseThrow();
         assertEquals(ModuleState.LIVE, m.state());
         assertEquals(1, m.refcount());
         kernel.modulePut("hello");
@@ -123,12 +124,12 @@ class KernelLifecycleTest {
         KernelSnapshot before = kernel.snapshot();
         ModuleHooks failing = new ModuleHooks() {
             @Override
-            public int init(Kernel k, Module m) {
+            public int init(Kernel k, ModuleView m) {
                 return -Errno.ENOMEM.number();
             }
 
             @Override
-            public void exit(Kernel k, Module m) {
+            public void exit(Kernel k, ModuleView m) {
                 throw new AssertionError("exit must not run after a failed init");
             }
         };
@@ -158,13 +159,13 @@ class KernelLifecycleTest {
         assertTrue(kernel.tryModuleGet("demo_core"));
         KernelSnapshot before = kernel.snapshot();
         KernelException e = assertThrows(KernelException.class, () -> load("demo_user",
-                LoadOptions.defaults().withFaults(LoadOptions.FaultInjection.failAt(phase, Errno.EINVAL))));
+                LoadOptions.defaults().withFaults(FaultInjection.failAt(phase, Errno.EINVAL))));
         assertAll(
                 () -> assertEquals(Errno.EINVAL, e.errno()),
                 () -> assertEquals(Optional.of(phase), e.phase()),
                 () -> assertEquals(before, kernel.snapshot()),
                 () -> assertEquals(Optional.empty(), kernel.module("demo_user")));
-        Module user = load("demo_user");
+        ModuleView user = load("demo_user");
         assertEquals(ModuleState.LIVE, user.state());
     }
 
@@ -212,5 +213,28 @@ class KernelLifecycleTest {
                 Samples.patched(Samples.x86_64("demo_core"), "name=demo_core", "name=demo_cor2"), LoadOptions.defaults()));
         assertEquals(Errno.ENOEXEC, e.errno());
         assertEquals("demo_cor2: exports duplicate symbol demo_register (owned by demo_core)", e.getMessage());
+    }
+
+    @Test
+    void anInitThatDiesWithAnErrorLeavesNothingBehind() {
+        load("demo_core");
+        KernelSnapshot before = kernel.snapshot();
+        ModuleHooks dying = new ModuleHooks() {
+            @Override
+            public int init(Kernel k, ModuleView m) {
+                throw new StackOverflowError("init died");
+            }
+
+            @Override
+            public void exit(Kernel k, ModuleView m) {
+                throw new AssertionError("exit must not run after a failed init");
+            }
+        };
+        StackOverflowError e = assertThrows(StackOverflowError.class,
+                () -> load("demo_user", LoadOptions.defaults().withHooks(dying)));
+        assertEquals("init died", e.getMessage());
+        assertEquals(before, kernel.snapshot());
+        assertEquals(Optional.empty(), kernel.module("demo_user"));
+        load("demo_user");
     }
 }

@@ -14,11 +14,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.modload.kernel.Canonical;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelBoot;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.TreeLoader;
+import org.modload.kernel.boot.KernelBoot;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.tree.TreeLoader;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.testing.ExternalTools;
 
@@ -41,7 +43,7 @@ class LoadTreeCorpusTest {
         System.out.printf("load-tree: %s loaded %d of %d modules in %.1f s, %d symbol CRCs checked, %d bytes of module"
                 + " memory%n", flavour, r.loaded(), r.total(), (System.nanoTime() - start) / 1e9, kernel.crcChecks(),
                 kernel.memoryInUse());
-        for (org.modload.kernel.Module m : kernel.modules()) {
+        for (org.modload.kernel.model.ModuleView m : kernel.modules()) {
             assertEquals(true, kernel.addressBits() == 64 || m.coreBase() + m.size() <= 1L << 32,
                     m.name() + " placed beyond the 32-bit address space");
         }
@@ -54,6 +56,34 @@ class LoadTreeCorpusTest {
         String failures = r.failures().stream().limit(20).map(f -> f.module() + " " + f.errno() + " " + f.reason())
                 .collect(Collectors.joining("\n  ", "\n  ", ""));
         assertEquals(r.total(), r.loaded(), flavour + ": " + r.failures().size() + " failures:" + failures);
+    }
+
+    /**
+     * load-tree on two threads against one: the same modules LIVE with the same references,
+     * holders, uses, exports and kallsyms (addresses from each module's base: the module area
+     * is handed out in load order) and the same failures.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "686"})
+    void twoThreadsLoadTheSameKernelAsOne(String flavour) {
+        Path corpus = ExternalTools.corpus(flavour);
+        KernelImage image = KernelImage.read(find(corpus.resolve("root/boot"), "vmlinuz-"));
+        KernelConfig config = KernelBoot.fromImage(image, KernelBoot.release(image));
+        List<Path> modules = ExternalTools.corpusModules(corpus);
+        long t0 = System.nanoTime();
+        Kernel one = Kernel.boot(config);
+        TreeLoader.Result r1 = TreeLoader.load(one, modules, LoadOptions.defaults(), 1);
+        long t1 = System.nanoTime();
+        Kernel two = Kernel.boot(config);
+        TreeLoader.Result r2 = TreeLoader.load(two, modules, LoadOptions.defaults(), 2);
+        long t2 = System.nanoTime();
+        List<String> a = Canonical.of(one);
+        List<String> b = Canonical.of(two);
+        System.out.printf("load-tree %s: 1 thread %.1f s, 2 threads %.1f s (one run each, not a benchmark); %d modules"
+                + " LIVE, %d lines of state compared%n", flavour, (t1 - t0) / 1e9, (t2 - t1) / 1e9, r2.loaded(), a.size());
+        assertEquals(r1, r2);
+        assertEquals(r1.total(), r2.loaded());
+        assertEquals(a, b);
     }
 
     /** The README's command: {@code modload load-tree --tree DIR --symvers SYMVERS --kernel-image VMLINUZ}. */

@@ -13,15 +13,16 @@ import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modload.kernel.Errno;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelConfig;
-import org.modload.kernel.KernelException;
-import org.modload.kernel.KernelSymbol;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.LoadPhase;
-import org.modload.kernel.Module;
-import org.modload.kernel.SyntheticSymbols;
+import org.modload.kernel.boot.SyntheticSymbols;
+import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.FaultInjection;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.LoadPhase;
+import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.modinfo.ModinfoFixtures;
 import org.modload.loader.elf.Machine;
 import org.modload.loader.spi.Architectures;
@@ -75,7 +76,7 @@ class ModversionsTest {
         return ModinfoFixtures.kmod(null, "-F", "vermagic", ko.toString()).strip() + " ";
     }
 
-    private static Module load(Kernel k, LoadOptions o) {
+    private static ModuleView load(Kernel k, LoadOptions o) {
         return k.load("hangcheck-timer.ko", ByteBuffer.wrap(ModinfoFixtures.bytes(ModinfoFixtures.AMD64_SIGNED)), o);
     }
 
@@ -83,7 +84,7 @@ class ModversionsTest {
     void matchingCrcsAndVermagicLoadUntainted() {
         Path ko = module();
         Kernel k = kernel(dump(ko), "", vermagic(ko), 896);
-        Module m = load(k, LoadOptions.defaults());
+        ModuleView m = load(k, LoadOptions.defaults());
         assertEquals("hangcheck_timer", m.name());
         assertEquals(dump(ko).names().size(), k.crcChecks());
         assertEquals("", k.taints()); // signed and in tree
@@ -101,7 +102,7 @@ class ModversionsTest {
                 () -> assertEquals(Optional.of(LoadPhase.MODVERSIONS), e.phase()),
                 () -> assertEquals("hangcheck_timer: disagrees about version of symbol " + victim, e.getMessage()),
                 () -> assertEquals(List.of(), k.modules()));
-        assertEquals("hangcheck_timer", load(k, LoadOptions.defaults().withFaults(LoadOptions.FaultInjection.none())
+        assertEquals("hangcheck_timer", load(k, LoadOptions.defaults().withFaults(FaultInjection.none())
                 .ignoringModversions()).name());
     }
 

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelBoot;
-import org.modload.kernel.KernelException;
-import org.modload.kernel.KernelSnapshot;
 import org.modload.kernel.LoadOptions;
+import org.modload.kernel.boot.KernelBoot;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.KernelSnapshot;
 import org.modload.loader.testing.ExternalTools;
 
 /**

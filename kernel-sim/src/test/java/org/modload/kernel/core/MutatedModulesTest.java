@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelConfig;
-import org.modload.kernel.KernelException;
-import org.modload.kernel.KernelSnapshot;
 import org.modload.kernel.LoadOptions;
+import org.modload.kernel.TestKernels;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.KernelSnapshot;
 import org.modload.loader.elf.Machine;
 
 /**
@@ -28,7 +28,7 @@ class MutatedModulesTest {
     void mutatedModulesFailCleanlyAndLeaveTheKernelAsItWas() {
         for (String arch : List.of("x86_64", "i386")) {
             Machine machine = arch.equals("x86_64") ? Machine.EM_X86_64 : Machine.EM_386;
-            Kernel kernel = Kernel.boot(KernelConfig.builtin(machine));
+            Kernel kernel = Kernel.boot(TestKernels.builtin(machine));
             kernel.load("demo_core.ko", Samples.bytes(arch, "demo_core"), LoadOptions.defaults());
             int refused = 0;
             int loaded = 0;

@@ -3,23 +3,25 @@ package org.modload.kernel.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
-import org.modload.kernel.Errno;
 import org.modload.kernel.Kernel;
-import org.modload.kernel.KernelConfig;
-import org.modload.kernel.KernelException;
 import org.modload.kernel.LoadOptions;
-import org.modload.kernel.Module;
 import org.modload.kernel.ModuleHooks;
+import org.modload.kernel.TestKernels;
+import org.modload.kernel.Watchdog;
+import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.ModuleView;
 import org.modload.loader.elf.Machine;
 
 /**
@@ -34,7 +36,7 @@ class RefcountConcurrencyTest {
 
     @Test
     void noUnloadWhileAReferenceIsHeld() throws Exception {
-        Kernel kernel = Kernel.boot(KernelConfig.builtin(Machine.EM_X86_64));
+        Kernel kernel = Kernel.boot(TestKernels.builtin(Machine.EM_X86_64));
         AtomicInteger held = new AtomicInteger();
         AtomicInteger violations = new AtomicInteger();
         AtomicInteger unloads = new AtomicInteger();
@@ -42,12 +44,12 @@ class RefcountConcurrencyTest {
         AtomicInteger unloadersLeft = new AtomicInteger(UNLOADERS);
         ModuleHooks hooks = new ModuleHooks() {
             @Override
-            public int init(Kernel k, Module m) {
+            public int init(Kernel k, ModuleView m) {
                 return 0;
             }
 
             @Override
-            public void exit(Kernel k, Module m) {
+            public void exit(Kernel k, ModuleView m) {
                 if (held.get() != 0) {
                     violations.incrementAndGet();
                 }
@@ -71,6 +73,9 @@ class RefcountConcurrencyTest {
                         held.decrementAndGet();
                         kernel.modulePut("hello");
                     }
+                    // try_module_get takes no lock, so getters that never pause would hold the
+                    // module all the time and no unload would ever find it free.
+                    LockSupport.parkNanos(20_000);
                 }
                 return null;
             }));
@@ -100,15 +105,13 @@ class RefcountConcurrencyTest {
             }));
         }
         start.countDown();
-        for (Future<?> f : futures) {
-            f.get(2, TimeUnit.MINUTES);
-        }
+        Watchdog.await(futures, Duration.ofMinutes(2));
         pool.shutdown();
         System.out.printf("refcount stress: %d references taken, %d unloads, %d violations%n", gets.get(),
                 unloads.get(), violations.get());
         assertEquals(0, violations.get());
         assertTrue(unloads.get() > 0, "no unload succeeded: the test did not exercise unloading");
         assertTrue(gets.get() > 0, "no reference was taken");
-        assertEquals(0, kernel.module("hello").map(Module::refcount).orElse(0));
+        assertEquals(0, kernel.module("hello").map(ModuleView::refcount).orElse(0));
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modload.kernel.depmod.TestTree.Exports;
 import org.modload.kernel.depmod.TestTree.Module;
+import org.modload.kernel.diag.DependencyCycleException;
 
 /**
  * Our modules.dep against kmod's depmod, run at test time on the same synthetic trees. Nothing

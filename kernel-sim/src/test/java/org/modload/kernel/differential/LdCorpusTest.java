@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.modload.kernel.SyntheticSymbols;
+import org.modload.kernel.boot.SyntheticSymbols;
 import org.modload.kernel.image.KernelExport;
 import org.modload.kernel.image.KernelImage;
 import org.modload.loader.link.SymbolDefinition;

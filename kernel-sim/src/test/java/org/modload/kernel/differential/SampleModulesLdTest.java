@@ -12,7 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modload.kernel.SyntheticSymbols;
+import org.modload.kernel.boot.SyntheticSymbols;
 
 /**
  * The bundled sample modules (gcc-built, both x86 flavours) relocate byte-identically to GNU ld;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.modload.kernel.image.KernelImageException.Part;
+import org.modload.kernel.diag.KernelImageException.Part;
+import org.modload.kernel.diag.KernelImageException;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.Machine;
 

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.modload.kernel.diag.Errnos;
+import org.modload.kernel.diag.MalformedModuleException;
+import org.modload.kernel.model.Errno;
+import org.modload.loader.diag.Location;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
 
@@ -86,7 +90,7 @@ class ModuleInfoTest {
     @Test
     void paddingBetweenEntriesIsSkippedAndEqualsSignsAfterTheFirstBelongToTheValue() {
         byte[] section = "\0\0alias=a=b\0\0\0flag\0depends=x,,y\0".getBytes(StandardCharsets.US_ASCII);
-        ModuleInfo info = ModuleInfo.parse("m.ko", ByteBuffer.wrap(section));
+        ModuleInfo info = ModuleInfo.parse("m.ko", 3, ByteBuffer.wrap(section));
         assertEquals(List.of(new ModuleInfo.Entry("alias", "a=b"), new ModuleInfo.Entry("flag", ""),
                 new ModuleInfo.Entry("depends", "x,,y")), info.entries());
         assertEquals(List.of("x", "y"), info.depends());
@@ -107,6 +111,8 @@ class ModuleInfoTest {
                 e.getMessage());
         assertEquals(MalformedModuleException.Part.MODINFO, e.part());
         assertEquals(0x4c, e.offset());
+        assertEquals(Location.ofPlace("demo_user.ko", modinfo.index(), ".modinfo", 0x4c), e.location());
+        assertEquals(Errno.ENOEXEC, Errnos.of(e));
     }
 
     @Test

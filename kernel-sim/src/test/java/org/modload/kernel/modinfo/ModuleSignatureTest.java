@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.modload.kernel.diag.MalformedModuleException;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.ElfHeader;
 

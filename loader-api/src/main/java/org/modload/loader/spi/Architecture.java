@@ -149,4 +149,13 @@ public interface Architecture {
     default void write(RelocationSite site, Applied applied, Profile profile) {
         Fixups.writeWord(site, applied.row(), applied.value());
     }
+
+    /**
+     * The kernel-side steps this architecture adds to a module load after relocation
+     * ({@code module_finalize} and friends); asked by a kernel, never by the link engine.
+     * Constant; {@link KernelSupport#NONE} by default.
+     */
+    default KernelSupport kernelSupport() {
+        return KernelSupport.NONE;
+    }
 }

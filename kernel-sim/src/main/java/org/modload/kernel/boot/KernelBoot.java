@@ -1,0 +1,70 @@
+package org.modload.kernel.boot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.modload.kernel.image.KernelExport;
+import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.symvers.ModuleSymvers;
+import org.modload.kernel.symvers.SymversEntry;
+import org.modload.loader.spi.Architecture;
+
+/**
+ * Kernel configurations for real kernels, from their image or their {@code Module.symvers}.
+ * Reads nothing itself: the caller reads the files and hands in the architecture.
+ */
+public final class KernelBoot {
+    private static final long MODULE_AREA = 1L << 30;
+
+    private KernelBoot() {
+    }
+
+    /**
+     * A kernel from its image alone: the exports (addresses, CRCs, GPL-only, namespaces) of its
+     * {@code __ksymtab}/{@code __kcrctab}, its vermagic and sizeof(struct module).
+     */
+    public static KernelConfig fromImage(KernelImage image, String release) {
+        List<KernelSymbol> exports = image.exports().stream().map(KernelBoot::symbol).toList();
+        return new KernelConfig(image.machine(), release, image.vermagic(), image.structModuleSize(),
+                image.modversions(), exports, MODULE_AREA);
+    }
+
+    /** The release a kernel image says it is: vermagic's first word, else the image's name. */
+    public static String release(KernelImage image) {
+        return image.vermagic().map(v -> v.split(" ", 2)[0]).orElse(image.name());
+    }
+
+    /**
+     * A kernel from {@code Module.symvers}: the kernel's own exports with their CRCs, GPL-only
+     * flags and namespaces; each address from {@code systemMap} when it names the symbol, else
+     * from the image's export tables, else synthetic ({@link SyntheticSymbols}). Vermagic and
+     * sizeof(struct module) come from the image when there is one.
+     *
+     * @param arch the kernel's architecture (the image's, when given)
+     */
+    public static KernelConfig fromSymvers(ModuleSymvers symvers, Optional<KernelImage> image,
+            Map<String, Long> systemMap, Architecture arch) {
+        SyntheticSymbols synthetic = SyntheticSymbols.forArchitecture(arch);
+        List<KernelSymbol> exports = new ArrayList<>();
+        for (SymversEntry e : symvers.kernelExports()) {
+            long address = systemMap.containsKey(e.name()) ? systemMap.get(e.name())
+                    : image.flatMap(i -> i.export(e.name())).map(KernelExport::address)
+                            .orElseGet(() -> synthetic.address(e.name()));
+            exports.add(new KernelSymbol(e.name(), address, OptionalLong.of(e.crc() & 0xffffffffL), e.gplOnly(),
+                    e.namespace(), KernelSymbol.VMLINUX));
+        }
+        return new KernelConfig(arch.machine(), image.map(KernelBoot::release).orElse("unknown"),
+                image.flatMap(KernelImage::vermagic), image.map(KernelImage::structModuleSize).orElse(OptionalLong.empty()),
+                true, exports, MODULE_AREA);
+    }
+
+    private static KernelSymbol symbol(KernelExport e) {
+        return new KernelSymbol(e.name(), e.address(), OptionalLong.of(e.crc() & 0xffffffffL), e.gplOnly(),
+                e.namespace(), KernelSymbol.VMLINUX);
+    }
+}

@@ -1,0 +1,464 @@
+package org.modload.kernel.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import com.google.common.graph.ElementOrder;
+import com.google.common.graph.GraphBuilder;
+import com.google.common.graph.MutableGraph;
+
+import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.KernelSnapshot;
+import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.LoadPhase;
+import org.modload.kernel.model.ModuleEvent;
+import org.modload.kernel.model.ModuleState;
+import org.modload.kernel.model.ModuleView;
+import org.modload.kernel.model.Taint;
+import org.modload.loader.elf.ElfClass;
+import org.modload.loader.spi.Architecture;
+
+/**
+ * The kernel's mutable module state and the one lock that orders it, Linux's
+ * {@code module_mutex}: the module list with its {@code ref_module} edges (one Guava graph: a
+ * module's successors are the modules it uses, its predecessors its holders), the exports of
+ * formed modules, the taints. The module area has its own lock, as vmalloc does. Every method
+ * is thread-safe; {@link #tryModuleGet} and {@link #modulePut} take no lock. Loads
+ * ({@link ModuleLoader}) take the mutex only around the steps that touch this state.
+ */
+public final class KernelState {
+    /** The top of a 32-bit kernel's vmalloc area, where modules live: the fixmap starts above it. */
+    private static final long VMALLOC_END_32 = 0xff800000L;
+    /** The most vmalloc space a 32-bit kernel gives (booted with {@code vmalloc=504M}). */
+    private static final long VMALLOC_MAX_32 = 0x1f800000L;
+    /** A 64-bit module area never runs up to the top of the address space (16 MiB stay free). */
+    private static final long TOP_GUARD_64 = 0x1000000L;
+
+    /** A formed module's export and the module that exports it. */
+    record Export(KernelSymbol symbol, Module owner) {
+    }
+
+    private final KernelConfig config;
+    private final Architecture arch;
+    private final Duration symbolWait;
+    private final Consumer<ModuleEvent> trace;
+    private final Map<String, KernelSymbol> kernelExports;
+    private final ModuleArea area;
+    private final AtomicLong crcChecks = new AtomicLong();
+
+    /** module_mutex. */
+    final ReentrantLock mutex = new ReentrantLock();
+    /** module_wq: signalled whenever a module changes state or goes away. */
+    private final Condition moduleWq = mutex.newCondition();
+    /** The module list in load order (node order), UNFORMED entries included, and the ref_module edges. */
+    private final MutableGraph<Module> list = GraphBuilder.directed().allowsSelfLoops(false)
+            .nodeOrder(ElementOrder.insertion()).incidentEdgeOrder(ElementOrder.stable()).build();
+    /** The list by name, for lookups that take no lock (written with the mutex held). */
+    private final Map<String, Module> byName = new ConcurrentHashMap<>();
+    private final Map<String, Export> moduleExports = new HashMap<>();
+    private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
+
+    /**
+     * @param config what the kernel is booted with
+     * @param arch its architecture (the caller checked it matches {@code config.machine()})
+     * @param symbolWait how long a load waits for an exporter still in its init (Linux: 30 s)
+     * @param trace told of every change of the module list, with the mutex held
+     */
+    public KernelState(KernelConfig config, Architecture arch, Duration symbolWait, Consumer<ModuleEvent> trace) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.arch = Objects.requireNonNull(arch, "arch");
+        this.symbolWait = Objects.requireNonNull(symbolWait, "symbolWait");
+        this.trace = Objects.requireNonNull(trace, "trace");
+        Map<String, KernelSymbol> m = new HashMap<>();
+        for (KernelSymbol s : config.exports()) {
+            m.putIfAbsent(s.name(), s);
+        }
+        this.kernelExports = Map.copyOf(m);
+        this.area = moduleArea(config, arch);
+    }
+
+    /**
+     * 64-bit: from the architecture's module area base. 32-bit: modules share the vmalloc area,
+     * which ends below the fixmap, so the area is placed to end there and never to pass 4 GiB.
+     */
+    private static ModuleArea moduleArea(KernelConfig config, Architecture arch) {
+        if (arch.elfClass().equals(ElfClass.ELFCLASS32)) {
+            long size = Math.min(config.moduleAreaSize(), VMALLOC_MAX_32);
+            return new ModuleArea(VMALLOC_END_32 - size, size, arch.pageSize());
+        }
+        long room = -arch.moduleAreaBase() - TOP_GUARD_64;
+        long size = Long.compareUnsigned(room, config.moduleAreaSize()) < 0 ? room : config.moduleAreaSize();
+        return new ModuleArea(arch.moduleAreaBase(), size, arch.pageSize());
+    }
+
+    /** What the kernel was booted with. */
+    public KernelConfig config() {
+        return config;
+    }
+
+    /** The kernel's architecture. */
+    public Architecture architecture() {
+        return arch;
+    }
+
+    // --- system calls and queries ---
+
+    /** try_module_get: no lock, as in Linux; false unless the module is LIVE and not being unloaded. */
+    public boolean tryModuleGet(String name) {
+        Module m = byName.get(name);
+        return m != null && m.tryGet();
+    }
+
+    /**
+     * __module_get: a reference regardless of state.
+     *
+     * @throws KernelException ENOENT when no such module is in the list
+     */
+    public void moduleGet(String name) {
+        listed(name).get();
+    }
+
+    /**
+     * module_put.
+     *
+     * @throws KernelException ENOENT when no such module is in the list, EINVAL when no
+     *     reference is held
+     */
+    public void modulePut(String name) {
+        if (!listed(name).put()) {
+            throw new KernelException(Errno.EINVAL, null, name, "module_put of " + name + " without a reference");
+        }
+    }
+
+    private Module listed(String name) {
+        Module m = byName.get(name);
+        if (m == null || m.state() == ModuleState.UNFORMED) {
+            throw new KernelException(Errno.ENOENT, null, name, "no module " + name);
+        }
+        return m;
+    }
+
+    /** find_module: the module called {@code name} unless it is still UNFORMED. */
+    public Optional<ModuleView> module(String name) {
+        mutex.lock();
+        try {
+            Module m = byName.get(name);
+            return m == null || m.state() == ModuleState.UNFORMED ? Optional.empty() : Optional.of(view(m));
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** The modules other than UNFORMED ones, most recently loaded first (as /proc/modules lists them). */
+    public List<ModuleView> modules() {
+        mutex.lock();
+        try {
+            List<ModuleView> out = new ArrayList<>();
+            for (Module m : list.nodes()) {
+                if (m.state() != ModuleState.UNFORMED) {
+                    out.add(view(m));
+                }
+            }
+            Collections.reverse(out);
+            return out;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** The copy callers see of {@code m}; with the mutex held. */
+    ModuleView view(Module m) {
+        return m.view(names(list.successors(m)), names(list.predecessors(m)));
+    }
+
+    /** The view of {@code m} now, taking the mutex. */
+    public ModuleView viewOf(Module m) {
+        mutex.lock();
+        try {
+            return view(m);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private static List<String> names(Set<Module> modules) {
+        return modules.stream().map(Module::name).toList();
+    }
+
+    /** find_symbol(): a kernel export, or an export of a formed (COMING, LIVE or GOING) module. */
+    public Optional<KernelSymbol> findSymbol(String name) {
+        KernelSymbol k = kernelExports.get(name);
+        if (k != null) {
+            return Optional.of(k);
+        }
+        mutex.lock();
+        try {
+            return Optional.ofNullable(moduleExports.get(name)).map(Export::symbol);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** How many symbol CRCs loads have compared against their exporters' (a statistic, not state). */
+    public long crcChecks() {
+        return crcChecks.get();
+    }
+
+    /** Module memory in use, in bytes, in-flight loads included. */
+    public long memoryInUse() {
+        return area.inUse();
+    }
+
+    /** The kernel's taint letters, in Linux's bit order. */
+    public String taints() {
+        mutex.lock();
+        try {
+            return taints.stream().map(t -> String.valueOf(t.letter())).collect(Collectors.joining());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Everything observable of the module system now (UNFORMED modules are not observable). */
+    public KernelSnapshot snapshot() {
+        mutex.lock();
+        try {
+            List<String> mods = new ArrayList<>();
+            for (Module m : list.nodes()) {
+                if (m.state() == ModuleState.UNFORMED) {
+                    continue;
+                }
+                ModuleView v = view(m);
+                mods.add(v.name() + " " + v.state() + " " + v.refcount() + " uses=" + v.uses() + " usedBy=" + v.usedBy()
+                        + " " + v.size());
+            }
+            return new KernelSnapshot(mods, new ArrayList<>(new TreeSet<>(moduleExports.keySet())), area.inUse(),
+                    area.ranges(), taints());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * delete_module's checks under the mutex: the module leaves LIVE for GOING, its exit is the
+     * caller's to run (without the mutex), then {@link #finishDelete}.
+     *
+     * @param force O_TRUNC: unload even when referenced or without exit (taints R)
+     * @throws KernelException ENOENT when not loaded, EWOULDBLOCK when other modules use it or
+     *     references are held, EBUSY when not LIVE or it has init but no exit
+     */
+    public Module beginDelete(String name, boolean force) {
+        mutex.lock();
+        try {
+            Module m = byName.get(name);
+            if (m == null || m.state() == ModuleState.UNFORMED) {
+                throw new KernelException(Errno.ENOENT, null, name, "Module " + name + " is not currently loaded");
+            }
+            Set<Module> holders = list.predecessors(m);
+            if (!holders.isEmpty()) {
+                throw new KernelException(Errno.EWOULDBLOCK, null, name,
+                        "Module " + name + " is in use by: " + String.join(" ", names(holders)));
+            }
+            if (m.state() != ModuleState.LIVE) {
+                throw new KernelException(Errno.EBUSY, null, name, "Module " + name + " is "
+                        + m.state().procName().toLowerCase(Locale.ROOT));
+            }
+            if (m.facts().hasInit() && !m.facts().hasExit()) {
+                if (!force) {
+                    throw new KernelException(Errno.EBUSY, null, name,
+                            "Module " + name + " has no exit function and cannot be removed");
+                }
+                taint(m, Taint.FORCED_UNLOAD);
+            }
+            if (!m.releaseBase()) {
+                if (!force) {
+                    throw new KernelException(Errno.EWOULDBLOCK, null, name, "Module " + name + " is in use");
+                }
+                taint(m, Taint.FORCED_UNLOAD);
+            }
+            m.moveTo(ModuleState.GOING);
+            moduleWq.signalAll();
+            return m;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** free_module after delete_module's exit ran: everything of {@code m} goes. */
+    public void finishDelete(Module m) {
+        mutex.lock();
+        try {
+            free(m);
+            trace.accept(new ModuleEvent(ModuleEvent.Kind.UNLOADED, m.name()));
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    // --- for ModuleLoader; each says whether the mutex must be held ---
+
+    Duration symbolWait() {
+        return symbolWait;
+    }
+
+    ModuleArea area() {
+        return area;
+    }
+
+    /** A kernel export; no lock needed, the table never changes. */
+    KernelSymbol kernelExport(String name) {
+        return kernelExports.get(name);
+    }
+
+    void countCrcCheck() {
+        crcChecks.incrementAndGet();
+    }
+
+    /** Mutex held. */
+    Export moduleExport(String name) {
+        return moduleExports.get(name);
+    }
+
+    /**
+     * add_unformed_module: reserves {@code m}'s name in the list, waiting while a module of
+     * that name is still loading or going, as Linux waits for it to finish.
+     *
+     * @throws KernelException EEXIST when a LIVE module has the name, EINTR when interrupted
+     */
+    void addUnformed(Module m, String file) {
+        mutex.lock();
+        try {
+            while (true) {
+                Module old = byName.get(m.name());
+                if (old == null) {
+                    break;
+                }
+                if (old.state() == ModuleState.LIVE) {
+                    throw new KernelException(Errno.EEXIST, LoadPhase.ALLOCATE, file,
+                            "Module " + m.name() + " is already loaded");
+                }
+                await(file, "waiting for another load of " + m.name(), OptionalLong.empty());
+            }
+            list.addNode(m);
+            byName.put(m.name(), m);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Waits on module_wq, mutex held; false when {@code nanos} ran out.
+     *
+     * @throws KernelException EINTR when the thread is interrupted
+     */
+    boolean await(String file, String what, OptionalLong nanos) {
+        try {
+            if (nanos.isEmpty()) {
+                moduleWq.await();
+                return true;
+            }
+            return moduleWq.await(nanos.getAsLong(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException(Errno.EINTR, null, file, file + ": interrupted " + what);
+        }
+    }
+
+    /** Mutex held. Undoes {@link #addUnformed}. */
+    void removeUnformed(Module m) {
+        list.removeNode(m);
+        byName.remove(m.name(), m);
+    }
+
+    /** Mutex held: whether {@code user} already has a ref_module edge to {@code used}. */
+    boolean alreadyUses(Module user, Module used) {
+        return list.hasEdgeConnecting(user, used);
+    }
+
+    /** Mutex held: the edge of ref_module; the caller took the reference it stands for. */
+    void addUse(Module user, Module used) {
+        list.putEdge(user, used);
+    }
+
+    /** Mutex held: the edge goes and the reference it held is dropped. */
+    void dropUse(Module user, Module used) {
+        list.removeEdge(user, used);
+        used.put();
+    }
+
+    /** Mutex held: the first formed exporter of any of {@code exports}, as an error message part, or empty. */
+    Optional<String> duplicateExport(List<KernelSymbol> exports) {
+        for (KernelSymbol s : exports) {
+            KernelSymbol k = kernelExports.get(s.name());
+            Export e = moduleExports.get(s.name());
+            if (k != null || e != null) {
+                return Optional.of(s.name() + " (owned by " + (k != null ? k.owner() : e.owner().name()) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Mutex held: complete_formation's publishing. */
+    void publish(Module m) {
+        for (KernelSymbol s : m.exports()) {
+            moduleExports.put(s.name(), new Export(s, m));
+        }
+    }
+
+    /** Mutex held. */
+    void unpublish(Module m) {
+        for (KernelSymbol s : m.exports()) {
+            Export e = moduleExports.get(s.name());
+            if (e != null && e.owner() == m) {
+                moduleExports.remove(s.name());
+            }
+        }
+    }
+
+    /** Mutex held. */
+    void taint(Module m, Taint t) {
+        m.taint(t);
+        taints.add(t);
+    }
+
+    /** Mutex held: wakes every waiter of module_wq. */
+    void wake() {
+        moduleWq.signalAll();
+    }
+
+    /** Mutex held. */
+    void traced(ModuleEvent e) {
+        trace.accept(e);
+    }
+
+    /** free_module, mutex held: exports, dependency references, memory and the list entry go. */
+    private void free(Module m) {
+        unpublish(m);
+        for (Module used : new ArrayList<>(list.successors(m))) {
+            dropUse(m, used);
+        }
+        area.free(m.coreBase());
+        removeUnformed(m);
+        moduleWq.signalAll();
+    }
+}

@@ -1,0 +1,159 @@
+package org.modload.kernel.core;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.ModuleFacts;
+import org.modload.kernel.model.ModuleState;
+import org.modload.kernel.model.ModuleSymbol;
+import org.modload.kernel.model.ModuleView;
+import org.modload.kernel.model.Taint;
+import org.modload.loader.link.LoadPlan;
+import org.modload.loader.link.LoadedImage;
+import org.modload.loader.spi.RegisteredTable;
+
+/**
+ * One module in the kernel ({@code struct module}): what the load made of it, and the parts
+ * that change while it lives. State, image, exports, taints and registered tables change only
+ * with the kernel's module mutex held; the reference count changes atomically without it, as
+ * {@code try_module_get} needs no lock. Dependency edges live in {@link KernelState}'s graph.
+ * Identity is the object: a reloaded module of the same name is another one.
+ */
+public final class Module {
+    /** Linux's MODULE_REF_BASE: the count a module holds on itself while it may be unloaded. */
+    static final int REF_BASE = 1;
+
+    private final String name;
+    private final String file;
+    private final ModuleFacts facts;
+    private final LoadPlan plan;
+    private final AtomicInteger refcnt = new AtomicInteger(REF_BASE);
+    private volatile ModuleState state = ModuleState.UNFORMED;
+    private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
+    private LoadedImage image;
+    private List<ModuleSymbol> symbols = List.of();
+    private List<KernelSymbol> exports = List.of();
+    private List<RegisteredTable> tables = List.of();
+    private boolean initHeld = true;
+
+    /** An UNFORMED module: placed, not yet relocated. */
+    Module(String name, String file, ModuleFacts facts, LoadPlan plan) {
+        this.name = name;
+        this.file = file;
+        this.facts = facts;
+        this.plan = plan;
+    }
+
+    /** The module name. */
+    public String name() {
+        return name;
+    }
+
+    ModuleState state() {
+        return state;
+    }
+
+    ModuleFacts facts() {
+        return facts;
+    }
+
+    LoadPlan plan() {
+        return plan;
+    }
+
+    long coreBase() {
+        return plan.coreBase();
+    }
+
+    List<KernelSymbol> exports() {
+        return exports;
+    }
+
+    /** A copy for callers, once formed; the kernel passes the edges it holds for this module. */
+    ModuleView view(List<String> uses, List<String> usedBy) {
+        long size = plan.coreSize() + (initHeld ? plan.initSize() : 0);
+        return new ModuleView(name, file, state, refcnt.get() - REF_BASE, uses, usedBy, size, coreBase(), facts,
+                symbols, image, exports, taints, tables);
+    }
+
+    // --- changed with the module mutex held ---
+
+    void moveTo(ModuleState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException(name + ": " + state + " -> " + next + " is not a module state transition");
+        }
+        state = next;
+    }
+
+    /** What relocation and the architecture made of it, set once as it is formed (before COMING). */
+    void formed(LoadedImage relocated, List<ModuleSymbol> kallsyms, List<KernelSymbol> exported,
+            List<RegisteredTable> registered) {
+        image = relocated;
+        symbols = List.copyOf(kallsyms);
+        exports = List.copyOf(exported);
+        tables = List.copyOf(registered);
+    }
+
+    void taint(Taint t) {
+        taints.add(t);
+    }
+
+    /** module_arch_freeing_init and the init region's release: init memory and init tables go. */
+    void releaseInit() {
+        initHeld = false;
+        tables = tables.stream().filter(t -> !t.init()).toList();
+    }
+
+    // --- reference counting, without the mutex ---
+
+    /**
+     * try_module_get: module_is_live() and atomic_inc_not_zero(). The count is 0 once an unload
+     * released the base reference, so a get racing with that unload fails instead of referencing a
+     * module on its way out.
+     */
+    boolean tryGet() {
+        if (state != ModuleState.LIVE) {
+            return false;
+        }
+        while (true) {
+            int c = refcnt.get();
+            if (c == 0) {
+                return false;
+            }
+            if (refcnt.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** __module_get: a reference regardless of state. */
+    void get() {
+        refcnt.incrementAndGet();
+    }
+
+    /** module_put; false when no reference was held (a caller bug Linux would WARN about). */
+    boolean put() {
+        while (true) {
+            int c = refcnt.get();
+            if (c <= 0) {
+                return false;
+            }
+            if (refcnt.compareAndSet(c, c - 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** try_release_module_ref: drops the base reference if nobody else holds one. */
+    boolean releaseBase() {
+        return refcnt.compareAndSet(REF_BASE, 0);
+    }
+
+    @Override
+    public String toString() {
+        return name + " [" + state + ", refcount " + (refcnt.get() - REF_BASE) + "]";
+    }
+}

@@ -1,0 +1,47 @@
+package org.modload.kernel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.ModuleSymbol;
+import org.modload.kernel.model.ModuleView;
+
+/**
+ * A kernel's observable state with every absolute address made relative to its module's base,
+ * for comparing kernels whose loads ran in different orders (the module area is handed out in
+ * load order, so absolute addresses differ, as on a real kernel): per module, in name order,
+ * its state, references, holders and uses (as sets), size, taints, exports and kallsyms
+ * entries (name, type, offset from the module's base); then memory in use and the kernel's taints.
+ */
+public final class Canonical {
+    private Canonical() {
+    }
+
+    public static List<String> of(Kernel kernel) {
+        List<String> out = new ArrayList<>();
+        List<ModuleView> mods = new ArrayList<>(kernel.modules());
+        mods.sort(Comparator.comparing(ModuleView::name));
+        for (ModuleView m : mods) {
+            out.add(m.name() + " " + m.state() + " refcount=" + m.refcount() + " holders=" + sorted(m.usedBy())
+                    + " uses=" + sorted(m.uses()) + " size=" + m.size() + " taints=" + m.taintLetters());
+            for (KernelSymbol e : m.exports()) {
+                out.add("  export " + e.name() + " +0x" + Long.toHexString(e.address() - m.coreBase()) + " crc="
+                        + e.crc() + (e.gplOnly() ? " gpl" : "") + " ns=" + e.namespace());
+            }
+            for (ModuleSymbol s : m.symbols()) {
+                out.add("  kallsyms " + s.type() + " " + s.name() + " +0x" + Long.toHexString(s.address() - m.coreBase())
+                        + (s.init() ? " init" : ""));
+            }
+        }
+        out.add("memory " + kernel.memoryInUse());
+        out.add("taints " + kernel.taints());
+        return out;
+    }
+
+    private static String sorted(List<String> names) {
+        return names.stream().sorted().collect(Collectors.joining(",", "[", "]"));
+    }
+}

@@ -1,0 +1,93 @@
+package org.modload.kernel.diag;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.modload.kernel.model.Errno;
+import org.modload.loader.diag.ArchitectureException;
+import org.modload.loader.diag.DuplicateSymbolException;
+import org.modload.loader.diag.ElfCheck;
+import org.modload.loader.diag.LayoutException;
+import org.modload.loader.diag.LoaderException;
+import org.modload.loader.diag.Location;
+import org.modload.loader.diag.MalformedElfException;
+import org.modload.loader.diag.RelocationException;
+import org.modload.loader.diag.UnresolvedSymbolException;
+
+/**
+ * The one errno table: a row for every member of both sealed families (a new member without a
+ * row fails here), and the family's located messages and fields.
+ */
+class ErrnosTest {
+    private static final Location AT = Location.ofPlace("m.ko", 3, ".text", 0x1a);
+
+    @Test
+    void everyKernelInputErrorHasItsErrno() {
+        Map<KernelInputException, Errno> rows = new LinkedHashMap<>();
+        rows.put(KernelImageException.inBzImage("vmlinuz", 0x202, "not an x86 bzImage"), Errno.ENOEXEC);
+        rows.put(MalformedModuleException.inModinfo("m.ko", 5, ".modinfo", 0x1c, "entry is not NUL-terminated"),
+                Errno.ENOEXEC);
+        rows.put(new SymversFormatException("Module.symvers", 12, "'x' is not a hexadecimal CRC"), Errno.EINVAL);
+        rows.put(new DependencyCycleException(List.of("a.ko", "b.ko", "a.ko"), 2), Errno.ELOOP);
+        rows.put(ModuleTreeException.of("lib/modules/6.1", "not a directory"), Errno.ENOENT);
+        assertEquals(permitted(KernelInputException.class), rows.keySet().stream().map(Object::getClass)
+                .collect(Collectors.toSet()), "one row per member of the family");
+        rows.forEach((e, errno) -> assertEquals(errno, Errnos.of(e), e.getClass().getSimpleName()));
+    }
+
+    @Test
+    void everyLoaderErrorHasItsErrno() {
+        Map<LoaderException, Errno> rows = new LinkedHashMap<>();
+        rows.put(new MalformedElfException(AT, ElfCheck.values()[0], "bad"), Errno.ENOEXEC);
+        rows.put(RelocationException.unsupported(AT, "R_X86_64_GOTPCREL", "printk"), Errno.ENOEXEC);
+        rows.put(new UnresolvedSymbolException(AT, "printk"), Errno.ENOENT);
+        rows.put(new ArchitectureException(AT, "EM_ALPHA", "no architecture"), Errno.ENOEXEC);
+        rows.put(new LayoutException(AT, "common symbol"), Errno.ENOEXEC);
+        rows.put(new DuplicateSymbolException(AT, "printk", "a.o"), Errno.ENOEXEC);
+        assertEquals(permitted(LoaderException.class), rows.keySet().stream().map(Object::getClass)
+                .collect(Collectors.toSet()), "one row per member of the family");
+        rows.forEach((e, errno) -> assertEquals(errno, Errnos.of(e), e.getClass().getSimpleName()));
+    }
+
+    private static Set<Class<?>> permitted(Class<?> sealed) {
+        return Arrays.stream(sealed.getPermittedSubclasses()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void eachMemberIsLocatedWithTheLoadersLocation() {
+        KernelImageException section = KernelImageException.inSection("vmlinuz", 7, "__ksymtab", 0x1c, "name_offset bad");
+        KernelImageException bz = KernelImageException.inBzImage("vmlinuz", 0x202, "no HdrS");
+        MalformedModuleException sig = MalformedModuleException.inSignature("af_key.ko", 0x18520, "sig_len too big", null);
+        MalformedModuleException exports = MalformedModuleException.inExports("m.ko", 9, "__ksymtab", 4, "outside");
+        SymversFormatException symvers = new SymversFormatException("Module.symvers", 12, "bad CRC");
+        DependencyCycleException cycle = new DependencyCycleException(List.of("a.ko", "b.ko", "a.ko"), 2);
+        assertAll(
+                () -> assertEquals(Location.ofPlace("vmlinuz(vmlinux)", 7, "__ksymtab", 0x1c), section.location()),
+                () -> assertEquals("vmlinuz(vmlinux):(__ksymtab+0x1c): name_offset bad", section.getMessage()),
+                () -> assertEquals(KernelImageException.Part.VMLINUX, section.part()),
+                () -> assertEquals(new Location("vmlinuz", OptionalInt.empty(), "", OptionalLong.of(0x202)), bz.location()),
+                () -> assertEquals("vmlinuz: offset 0x202: no HdrS", bz.getMessage()),
+                () -> assertEquals(OptionalLong.of(0x18520), sig.location().offset()),
+                () -> assertEquals("af_key.ko: offset 0x18520: sig_len too big", sig.getMessage()),
+                () -> assertEquals("m.ko:(__ksymtab+0x4): outside", exports.getMessage()),
+                () -> assertEquals(MalformedModuleException.Part.EXPORTS, exports.part()),
+                () -> assertEquals(Location.ofFile("Module.symvers"), symvers.location()),
+                () -> assertEquals("Module.symvers:12: bad CRC", symvers.getMessage()),
+                () -> assertEquals(12, symvers.line()),
+                () -> assertEquals("bad CRC", symvers.detail()),
+                () -> assertEquals("dependency cycle: a.ko -> b.ko -> a.ko (2 modules in dependency cycles)",
+                        cycle.getMessage()),
+                () -> assertEquals(Location.ofFile("a.ko"), cycle.location()),
+                () -> assertEquals(0, cycle.getStackTrace().length, "the message is the whole report"));
+    }
+}
