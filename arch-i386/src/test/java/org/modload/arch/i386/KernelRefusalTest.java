@@ -55,6 +55,17 @@ class KernelRefusalTest {
         RelocationFixtures.assertUnsupported(e, obj, section, Long.decode(offset), type, symbol, message);
     }
 
+    /** PERMISSIVE links what ordinary objects carry, but no TLS: a fixed-address image has no TLS runtime. */
+    @org.junit.jupiter.api.Test
+    void tlsIsRefusedWithItsReasonWhenPermissive() {
+        ElfFile obj = RelocationFixtures.parse(Fixture.copy("i386-refuse-tls-le.o", work));
+        RelocationException e = assertThrows(RelocationException.class,
+                () -> new LinkEngine(ARCH).link(obj, Profile.PERMISSIVE, LINUX, SYMBOLS));
+        RelocationFixtures.assertUnsupported(e, obj, ".text", 0x7, "R_386_TLS_LE", "tls_var",
+                "i386-refuse-tls-le.o:(.text+0x7): unsupported relocation type R_386_TLS_LE: thread-local storage"
+                        + " needs a TLS runtime, which a fixed-address image does not have; references 'tls_var'");
+    }
+
     /**
      * R_386_NONE, R_386_16 and R_386_PC8 are refused because the profile is the kernel's: PERMISSIVE
      * applies them (R_386_16 adds S to the 2 in its place).

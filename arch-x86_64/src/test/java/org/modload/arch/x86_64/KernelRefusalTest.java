@@ -100,6 +100,15 @@ class KernelRefusalTest {
         RelocationFixtures.assertUnsupported(e, obj, section, Long.decode(offset), type, symbol, message);
     }
 
+    /** PERMISSIVE links what ordinary objects carry, but no TLS: a fixed-address image has no TLS runtime. */
+    @Test
+    void tlsIsRefusedWithItsReasonWhenPermissive() {
+        RelocationException e = refusal("x86_64-refuse-tpoff32.o", Profile.PERMISSIVE);
+        RelocationFixtures.assertUnsupported(e, obj, ".text", 0x9, "R_X86_64_TPOFF32", "tls_var",
+                "x86_64-refuse-tpoff32.o:(.text+0x9): unsupported relocation type R_X86_64_TPOFF32: thread-local"
+                        + " storage needs a TLS runtime, which a fixed-address image does not have; references 'tls_var'");
+    }
+
     /** Linux's x86_64 loader applies only SHT_RELA ("REL relocation unsupported"): the whole section is refused. */
     @Test
     void relSectionIsRefused() {

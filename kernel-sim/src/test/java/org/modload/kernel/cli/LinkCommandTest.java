@@ -23,6 +23,7 @@ import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionType;
 import org.modload.loader.elf.Symbol;
+import org.modload.loader.testing.ExternalTools;
 import org.modload.loader.testing.LdDifferential;
 
 /**
@@ -248,5 +249,56 @@ class LinkCommandTest {
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("chardev_o2.ko:(") && r.err().contains("descriptor")
                 && r.err().contains("references 'printk'"), r.err());
+    }
+
+    private static Path assemble(Path dir, String name, String source) throws IOException, InterruptedException {
+        Path s = dir.resolve(name + ".s");
+        Files.writeString(s, source);
+        Path o = dir.resolve(name + ".o");
+        Process p = new ProcessBuilder(ExternalTools.require("as", "binutils").toString(), "--64", "-o", o.toString(),
+                s.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), log);
+        return o;
+    }
+
+    /**
+     * Several objects in one image: one object's definitions satisfy the other's references,
+     * sections are named file:section, defined.tsv lists the global definitions (name, address,
+     * size, type, binding as readelf shows them), and a link that leaves names unresolved lists
+     * every one of them, then the count.
+     */
+    @Test
+    void severalObjectsDefinedSymbolsAndEveryUnresolvedName(@TempDir Path dir) throws Exception {
+        Path a = assemble(dir, "a", "\t.text\n\t.globl f\n\t.type f, @function\nf:\tcall g\n\tret\n\t.size f, .-f\n");
+        Path b = assemble(dir, "b", "\t.text\n\t.globl g\n\t.type g, @function\ng:\tret\n\t.size g, .-g\n"
+                + "\t.data\n\t.globl v\n\t.type v, @object\nv:\t.quad 7\n\t.size v, 8\n");
+        Path out = dir.resolve("out");
+        Run r = modload("link", a.toString(), b.toString(), "--profile", "PERMISSIVE", "--base", "0x400000", "--out",
+                out.toString());
+        assertEquals(0, r.status(), r.err());
+        Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
+        long aText = layout.get("a.o:.text");
+        long bText = layout.get("b.o:.text");
+        long bData = layout.get("b.o:.data");
+        // readelf -s: f is FUNC GLOBAL size 6 at .text+0 of a.o; g FUNC size 1 at .text+0 of b.o; v OBJECT size 8.
+        assertEquals(List.of("f\t0x" + Long.toHexString(aText) + "\t6\tSTT_FUNC\tSTB_GLOBAL",
+                "g\t0x" + Long.toHexString(bText) + "\t1\tSTT_FUNC\tSTB_GLOBAL",
+                "v\t0x" + Long.toHexString(bData) + "\t8\tSTT_OBJECT\tSTB_GLOBAL"),
+                Files.readAllLines(out.resolve("defined.tsv")));
+        ByteBuffer text = ByteBuffer.wrap(Files.readAllBytes(out.resolve("a.o_.text.bin")))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(bText, aText + 5 + text.getInt(1), "call g reaches b.o's g");
+
+        Path c = assemble(dir, "c", "\t.text\n\tcall x\n\tcall y\n");
+        Run missing = modload("link", a.toString(), c.toString(), "--profile", "PERMISSIVE", "--out",
+                dir.resolve("out2").toString());
+        assertEquals(1, missing.status());
+        int symtabA = parse(a).symbolTable().orElseThrow().index();
+        int symtabC = parse(c).symbolTable().orElseThrow().index();
+        assertEquals("a.o: section header " + symtabA + " (.symtab): undefined symbol 'g'\n"
+                + "c.o: section header " + symtabC + " (.symtab): undefined symbol 'x'\n"
+                + "c.o: section header " + symtabC + " (.symtab): undefined symbol 'y'\n"
+                + "3 undefined symbols\n", missing.err());
     }
 }
