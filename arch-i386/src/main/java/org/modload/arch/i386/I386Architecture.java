@@ -61,7 +61,7 @@ public final class I386Architecture implements Architecture {
 
     @Override
     public Optional<RelocationType> relocationType(int rType) {
-        return I386Relocation.of(rType).map(r -> r);
+        return I386Relocation.row(rType);
     }
 
     @Override

@@ -106,7 +106,7 @@ public final class Ia64Architecture implements Architecture {
 
     @Override
     public Optional<RelocationType> relocationType(int rType) {
-        return Ia64Relocation.of(rType).map(r -> r);
+        return Ia64Relocation.row(rType);
     }
 
     @Override

@@ -141,6 +141,11 @@ enum Ia64Relocation implements RelocationType {
         return Table.BY_NUMBER.find(number);
     }
 
+    /** The row numbered {@code number} for the SPI, allocation-free. */
+    static Optional<RelocationType> row(int number) {
+        return Table.BY_NUMBER.row(number);
+    }
+
     /** Holder: an enum's static fields are initialized after its constants. */
     private static final class Table {
         static final RelocationTable<Ia64Relocation> BY_NUMBER = RelocationTable.of(values());

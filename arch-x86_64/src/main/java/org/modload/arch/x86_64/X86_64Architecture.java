@@ -60,7 +60,7 @@ public final class X86_64Architecture implements Architecture {
 
     @Override
     public Optional<RelocationType> relocationType(int rType) {
-        return X86_64Relocation.of(rType).map(r -> r);
+        return X86_64Relocation.row(rType);
     }
 
     @Override

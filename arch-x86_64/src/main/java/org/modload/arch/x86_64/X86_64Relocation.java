@@ -112,6 +112,11 @@ enum X86_64Relocation implements RelocationType {
         return Table.BY_NUMBER.find(number);
     }
 
+    /** The row numbered {@code number} for the SPI, allocation-free. */
+    static Optional<RelocationType> row(int number) {
+        return Table.BY_NUMBER.row(number);
+    }
+
     /** Holder: an enum's static fields are initialized after its constants. */
     private static final class Table {
         static final RelocationTable<X86_64Relocation> BY_NUMBER = RelocationTable.of(values());

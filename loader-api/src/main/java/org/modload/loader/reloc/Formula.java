@@ -60,11 +60,19 @@ public enum Formula {
 
     private final String text;
     private final List<Signed> terms;
+    /** The terms as arrays, for {@link #evaluate}: it runs once per relocation and must not allocate. */
+    private final Term[] term;
+    private final boolean[] negative;
 
     Formula(String text, Object... terms) {
         this.text = text;
         this.terms = java.util.Arrays.stream(terms)
                 .map(t -> t instanceof Signed s ? s : new Signed((Term) t, false)).toList();
+        this.term = this.terms.stream().map(Signed::term).toArray(Term[]::new);
+        this.negative = new boolean[this.terms.size()];
+        for (int i = 0; i < negative.length; i++) {
+            negative[i] = this.terms.get(i).negative();
+        }
     }
 
     private static Signed minus(Term t) {
@@ -104,9 +112,9 @@ public enum Formula {
             throw new IllegalStateException("the core does not evaluate special formulas");
         }
         long v = 0;
-        for (Signed t : terms) {
-            long x = o.value(t.term());
-            v = t.negative() ? v - x : v + x;
+        for (int i = 0; i < term.length; i++) {
+            long x = o.value(term[i]);
+            v = negative[i] ? v - x : v + x;
         }
         return v;
     }

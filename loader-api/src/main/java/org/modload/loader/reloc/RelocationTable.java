@@ -38,6 +38,16 @@ public final class RelocationTable<T extends RelocationType> {
         return new RelocationTable<>(List.copyOf(list));
     }
 
+    /**
+     * The type numbered {@code rType} as the SPI's {@code relocationType} returns it: the same
+     * instance on every call, so that the per-relocation lookup allocates nothing. (Optional is
+     * immutable, so viewing an {@code Optional<T>} as an {@code Optional<RelocationType>} is safe.)
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<RelocationType> row(int rType) {
+        return (Optional<RelocationType>) (Optional<? extends RelocationType>) find(rType);
+    }
+
     /** The type numbered {@code rType}, if there is one. */
     public Optional<T> find(int rType) {
         return rType >= 0 && rType < byNumber.size() ? byNumber.get(rType) : Optional.empty();
