@@ -9,7 +9,9 @@ import java.util.RandomAccess;
  * The entries of one SHT_SYMTAB or SHT_DYNSYM section as a read-only list decoded on access:
  * the parser checked every entry (names inside the string table, section indices in range,
  * extended indices present) without materialising them, so a large shared library's tables
- * cost nothing until read. Immutable.
+ * cost nothing until read. Each entry is decoded once, on first access, and kept (a link reads
+ * every symbol several times). Immutable to its users; the memo is filled racily but safely:
+ * {@link Symbol} is an immutable record, and two threads decoding one entry get equal values.
  */
 final class SymbolTable extends AbstractList<Symbol> implements RandomAccess {
     private final ByteBuffer entries;
@@ -18,6 +20,7 @@ final class SymbolTable extends AbstractList<Symbol> implements RandomAccess {
     private final boolean is64;
     private final int entrySize;
     private final int count;
+    private final Symbol[] decoded;
 
     /**
      * @param entries the table's bytes
@@ -31,6 +34,7 @@ final class SymbolTable extends AbstractList<Symbol> implements RandomAccess {
         this.is64 = elfClass == ElfClass.ELFCLASS64;
         this.entrySize = elfClass.symbolSize();
         this.count = entries.remaining() / entrySize;
+        this.decoded = new Symbol[count];
     }
 
     static final SymbolTable EMPTY = new SymbolTable(ByteBuffer.allocate(0), ByteBuffer.allocate(1), null,
@@ -58,6 +62,15 @@ final class SymbolTable extends AbstractList<Symbol> implements RandomAccess {
         if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException(i);
         }
+        Symbol s = decoded[i];
+        if (s == null) {
+            s = decode(i);
+            decoded[i] = s;
+        }
+        return s;
+    }
+
+    private Symbol decode(int i) {
         int p = i * entrySize;
         long value;
         long size;
