@@ -63,11 +63,16 @@ public enum ElfCheck {
     SEGMENT_BOUNDS,
     /** PT_PHDR, PT_INTERP or PT_DYNAMIC is not what readelf accepts (placement, count, contents). */
     SEGMENT_CONTENTS,
-    /** A note's name or descriptor runs past its section or segment. */
+    /** A note's name or descriptor runs past its section or segment, or its area's alignment is neither 4 nor 8. */
     NOTE,
     /** An Elf_Chdr is truncated, its ch_size absurd, or its contents do not inflate to ch_size. */
     COMPRESSION,
-    /** A dynamic-section entry, a symbol-version table or a version record is malformed. */
+    /**
+     * A table the dynamic section names is missing, unmapped or malformed (DT_SYMTAB, DT_STRTAB,
+     * DT_HASH, DT_GNU_HASH in a file without section headers), or a symbol-version table or
+     * version record is (a versym of another size than the dynamic symbols, a chain past its area
+     * or shorter than its count).
+     */
     DYNAMIC,
     /** The file is too large for this reader (2 GiB, the limit of one buffer). */
     FILE_SIZE

@@ -10,6 +10,14 @@ public record DynamicTag(long value) {
     public static final DynamicTag DT_SYMTAB = new DynamicTag(6);
     public static final DynamicTag DT_STRSZ = new DynamicTag(10);
     public static final DynamicTag DT_SONAME = new DynamicTag(14);
+    public static final DynamicTag DT_HASH = new DynamicTag(4);
+    public static final DynamicTag DT_SYMENT = new DynamicTag(11);
+    public static final DynamicTag DT_GNU_HASH = new DynamicTag(0x6ffffef5L);
+    public static final DynamicTag DT_VERSYM = new DynamicTag(0x6ffffff0L);
+    public static final DynamicTag DT_VERDEF = new DynamicTag(0x6ffffffcL);
+    public static final DynamicTag DT_VERDEFNUM = new DynamicTag(0x6ffffffdL);
+    public static final DynamicTag DT_VERNEED = new DynamicTag(0x6ffffffeL);
+    public static final DynamicTag DT_VERNEEDNUM = new DynamicTag(0x6fffffffL);
 
     private static final Map<Long, String> NAMES = Map.ofEntries(
             Map.entry(0L, "DT_NULL"), Map.entry(1L, "DT_NEEDED"), Map.entry(2L, "DT_PLTRELSZ"),

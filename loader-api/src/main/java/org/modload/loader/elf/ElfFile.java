@@ -173,26 +173,32 @@ public final class ElfFile {
         return dynamicSymbolTable;
     }
 
-    /** The entries of the SHT_DYNSYM, in index order (entry 0 included), decoded on access; empty without one. */
+    /**
+     * The entries of the SHT_DYNSYM, in index order (entry 0 included), decoded on access; in a
+     * file without section headers, the entries PT_DYNAMIC's DT_SYMTAB holds, as many as DT_HASH
+     * or DT_GNU_HASH count (checked when the file is parsed). Empty without either.
+     */
     public List<Symbol> dynamicSymbols() {
         return dynamicSymbols;
     }
 
     /**
-     * The version dynamic symbol {@code index} is bound to (SHT_GNU_versym with verdef/verneed);
-     * empty for VER_NDX_LOCAL/GLOBAL or without version sections. Reads the version sections on
-     * each call.
+     * The version dynamic symbol {@code index} is bound to (SHT_GNU_versym with verdef/verneed,
+     * or DT_VERSYM, DT_VERDEF and DT_VERNEED in a file without section headers); empty for
+     * VER_NDX_LOCAL/GLOBAL or without version tables. Reads the version tables on each call.
      *
-     * @throws MalformedElfException (DYNAMIC, SECTION_LINK) for malformed version records
+     * @throws MalformedElfException (DYNAMIC, SECTION_LINK, STRTAB_TERMINATION) for a versym
+     *     table of another size than the dynamic symbols, or malformed version records
      */
     public Optional<SymbolVersion> symbolVersion(int index) {
         return symbolVersions().of(index, !dynamicSymbols.get(index).isUndefined());
     }
 
     /**
-     * Every dynamic symbol's version, in index order; reads the version sections once.
+     * Every dynamic symbol's version, in index order; reads the version tables once.
      *
-     * @throws MalformedElfException (DYNAMIC, SECTION_LINK) for malformed version records
+     * @throws MalformedElfException (DYNAMIC, SECTION_LINK, STRTAB_TERMINATION) as
+     *     {@link #symbolVersion(int)}
      */
     public List<Optional<SymbolVersion>> dynamicSymbolVersions() {
         SymbolVersions v = symbolVersions();
@@ -228,42 +234,29 @@ public final class ElfFile {
                 .or(() -> sections.isEmpty() ? segments.stream().filter(s -> s.type().equals(SegmentType.PT_DYNAMIC))
                         .findFirst().map(Segment::bytes) : Optional.empty())
                 .orElse(null);
-        if (b == null) {
-            return List.of();
-        }
-        boolean is64 = elfClass() == ElfClass.ELFCLASS64;
-        int size = is64 ? 16 : 8;
-        List<DynamicEntry> out = new ArrayList<>();
-        for (int p = 0; p + size <= b.limit(); p += size) {
-            long tag = is64 ? b.getLong(p) : b.getInt(p);
-            long value = is64 ? b.getLong(p + 8) : b.getInt(p + 4) & 0xffffffffL;
-            out.add(new DynamicEntry(new DynamicTag(tag), value));
-            if (tag == 0) {
-                break;
-            }
-        }
-        return List.copyOf(out);
+        return b == null ? List.of() : DynamicEntries.read(b, elfClass());
     }
 
     /**
      * The notes, as readelf finds them: those of every SHT_NOTE section, or, in a file without
      * section headers, those of every PT_NOTE segment. Read on each call.
      *
-     * @throws MalformedElfException (NOTE) when a note runs past its section or segment
+     * @throws MalformedElfException (NOTE) when a note runs past its section or segment, or the
+     *     alignment is not one notes have (4 or 8)
      */
     public List<Note> notes() {
         List<Note> out = new ArrayList<>();
         if (!sections.isEmpty()) {
             for (Section s : sections) {
                 if (s.type().equals(SectionType.SHT_NOTE) && s.header().hasFileBytes()) {
-                    out.addAll(Notes.read(Location.ofSection(name, s.index(), s.name()), s.bytes(),
+                    out.addAll(Notes.read(Location.ofSection(name, s.index(), s.name()), "sh_addralign", s.bytes(),
                             s.header().offset(), s.alignment()));
                 }
             }
         } else {
             for (Segment s : segments) {
                 if (s.type().equals(SegmentType.PT_NOTE)) {
-                    out.addAll(Notes.read(Location.ofSegment(name, s.index()), s.bytes(), s.header().offset(),
+                    out.addAll(Notes.read(Location.ofSegment(name, s.index()), "p_align", s.bytes(), s.header().offset(),
                             s.header().align()));
                 }
             }

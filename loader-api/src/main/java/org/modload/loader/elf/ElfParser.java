@@ -281,7 +281,11 @@ final class ElfParser {
                 ProgramHeader ph = programHeader(phoff + (long) i * size, c);
                 String type = ph.type().specName(h.machine());
                 long end = ph.offset() + ph.filesz();
-                if (Long.compareUnsigned(end, ph.offset()) < 0 || Long.compareUnsigned(end, length) > 0) {
+                if (Long.compareUnsigned(end, ph.offset()) < 0) {
+                    throw segmentFail(i, ElfCheck.SEGMENT_BOUNDS, type + ": p_offset " + hex(ph.offset())
+                            + " + p_filesz " + hex(ph.filesz()) + " overflows");
+                }
+                if (Long.compareUnsigned(end, length) > 0) {
                     throw segmentFail(i, ElfCheck.SEGMENT_BOUNDS, type + ": p_offset " + hex(ph.offset())
                             + " + p_filesz " + hex(ph.filesz()) + " exceeds file size " + hex(length));
                 }
@@ -415,7 +419,9 @@ final class ElfParser {
             if (symtab != null) {
                 tables.put(symtab.index(), symbols);
             }
-            SymbolTable dynamicSymbols = dynsym == null ? SymbolTable.EMPTY : symbols(dynsym);
+            // Without section headers the dynamic symbols are found as the dynamic loader finds them.
+            SymbolTable dynamicSymbols = dynsym != null ? symbols(dynsym)
+                    : sections.isEmpty() ? SectionlessDynamic.symbols(file, h, segments) : SymbolTable.EMPTY;
             if (dynsym != null) {
                 tables.put(dynsym.index(), dynamicSymbols);
             }

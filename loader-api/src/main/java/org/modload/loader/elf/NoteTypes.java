@@ -13,7 +13,7 @@ final class NoteTypes {
     private static final Map<Integer, String> GNU = Map.of(1, "NT_GNU_ABI_TAG", 2, "NT_GNU_HWCAP",
             3, "NT_GNU_BUILD_ID", 4, "NT_GNU_GOLD_VERSION", 5, "NT_GNU_PROPERTY_TYPE_0",
             0x100, "NT_GNU_BUILD_ATTRIBUTE_OPEN", 0x101, "NT_GNU_BUILD_ATTRIBUTE_FUNC");
-    /** Core files (owners CORE and LINUX). */
+    /** Core files (owners CORE and LINUX, and GDB's target description in gcore's files). */
     private static final Map<Integer, String> CORE = Map.ofEntries(
             Map.entry(1, "NT_PRSTATUS"), Map.entry(2, "NT_FPREGSET"), Map.entry(3, "NT_PRPSINFO"),
             Map.entry(4, "NT_TASKSTRUCT"), Map.entry(6, "NT_AUXV"), Map.entry(10, "NT_PSTATUS"),
@@ -25,7 +25,8 @@ final class NoteTypes {
             Map.entry(0x400, "NT_ARM_VFP"), Map.entry(0x401, "NT_ARM_TLS"), Map.entry(0x402, "NT_ARM_HW_BREAK"),
             Map.entry(0x403, "NT_ARM_HW_WATCH"), Map.entry(0x405, "NT_ARM_SVE"),
             Map.entry(0x406, "NT_ARM_PAC_MASK"), Map.entry(0x409, "NT_ARM_TAGGED_ADDR_CTRL"),
-            Map.entry(0x900, "NT_RISCV_CSR"), Map.entry(0x53494749, "NT_SIGINFO"), Map.entry(0x46494c45, "NT_FILE"));
+            Map.entry(0x900, "NT_RISCV_CSR"), Map.entry(0x53494749, "NT_SIGINFO"), Map.entry(0x46494c45, "NT_FILE"),
+            Map.entry(0xff000000, "NT_GDB_TDESC"));
     /** Object files, owners without a table of their own. */
     private static final Map<Integer, String> GENERIC = Map.of(1, "NT_VERSION", 2, "NT_ARCH",
             0x100, "NT_GNU_BUILD_ATTRIBUTE_OPEN", 0x101, "NT_GNU_BUILD_ATTRIBUTE_FUNC");

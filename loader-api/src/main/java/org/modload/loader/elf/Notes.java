@@ -11,8 +11,10 @@ import org.modload.loader.diag.MalformedElfException;
 
 /**
  * Walks the notes of one SHT_NOTE section or PT_NOTE segment as readelf does: a 12-byte header,
- * the name, the descriptor, each padded to the area's alignment (8 when sh_addralign/p_align is
- * 8, as for NT_GNU_PROPERTY_TYPE_0, else 4).
+ * the name, the descriptor, each padded to the area's alignment: 8 when sh_addralign/p_align is
+ * 8 (as for NT_GNU_PROPERTY_TYPE_0), 4 when it is 4 or less (the gABI's 4, and 0 or 1 as some
+ * tools write it); readelf refuses any other alignment ("Corrupt note: alignment 16, expecting 4
+ * or 8"), and so do we.
  */
 final class Notes {
     private static final int HEADER = 12;
@@ -21,9 +23,15 @@ final class Notes {
     }
 
     /**
-     * @throws MalformedElfException (NOTE) when a note's header, name or descriptor runs past the area
+     * @param alignField what states the alignment, {@code sh_addralign} or {@code p_align}, for the message
+     * @throws MalformedElfException (NOTE) when the alignment is neither 8 nor at most 4, or a
+     *     note's header, name or descriptor runs past the area
      */
-    static List<Note> read(Location where, ByteBuffer area, long fileOffset, long alignment) {
+    static List<Note> read(Location where, String alignField, ByteBuffer area, long fileOffset, long alignment) {
+        if (Long.compareUnsigned(alignment, 4) > 0 && alignment != 8) {
+            throw new MalformedElfException(where, ElfCheck.NOTE, alignField + " 0x" + Long.toHexString(alignment)
+                    + " is not an alignment notes have (4 or 8; 0 to 3 read as 4)");
+        }
         int align = alignment == 8 ? 8 : 4;
         List<Note> out = new ArrayList<>();
         int size = area.remaining();

@@ -11,8 +11,10 @@ import org.modload.loader.diag.MalformedElfException;
 
 /**
  * SHT_GNU_versym with the SHT_GNU_verdef and SHT_GNU_verneed records it points into, read when
- * first asked for. Each record walk is bounded by its section and by sh_info's count, so a
- * crafted chain cannot loop.
+ * first asked for: from the sections, or, in a file without section headers, from the tables
+ * DT_VERSYM, DT_VERDEF and DT_VERNEED name. Each record walk is bounded by its area and by its
+ * count (sh_info, DT_VERDEFNUM/DT_VERNEEDNUM, vn_cnt), so a crafted chain cannot loop; a chain
+ * that ends before its count, which readelf warns about ("Invalid vd_next field of 0"), is refused.
  */
 final class SymbolVersions {
     private static final int VERSYM_HIDDEN = 0x8000;
@@ -22,6 +24,16 @@ final class SymbolVersions {
     }
 
     private record Needed(String name, String file) {
+    }
+
+    /**
+     * One verdef or verneed table: where errors point, the prefix that names it in a message,
+     * what bounds it, its bytes (to the end of the section, or of the PT_LOAD it lies in), the
+     * field that states its record count ({@code sh_info}, {@code DT_VERDEFNUM}...), that count
+     * and the string table its names are in.
+     */
+    record Area(Location where, String prefix, String bound, ByteBuffer bytes, String countField, long count,
+            ByteBuffer strings) {
     }
 
     private final ByteBuffer versym;
@@ -37,11 +49,16 @@ final class SymbolVersions {
     static final SymbolVersions NONE = new SymbolVersions(null, Map.of(), Map.of());
 
     /**
-     * Reads the version sections of {@code f}.
+     * Reads the version sections of {@code f}, or its DT_VERSYM tables when it has no sections.
      *
-     * @throws MalformedElfException (DYNAMIC, SECTION_LINK) for a record outside its section or a bad link
+     * @throws MalformedElfException (DYNAMIC, SECTION_LINK, STRTAB_TERMINATION) for a versym
+     *     table that does not match the symbols, a record outside its area, a chain shorter than
+     *     its count or a bad link
      */
     static SymbolVersions read(ElfFile f) {
+        if (f.sections().isEmpty()) {
+            return SectionlessDynamic.versions(f);
+        }
         Section versym = null;
         Section verdef = null;
         Section verneed = null;
@@ -58,61 +75,76 @@ final class SymbolVersions {
             return NONE;
         }
         long symbols = f.dynamicSymbols().size();
-        if (versym.size() < 2 * symbols) {
-            throw fail(f, versym, "sh_size 0x" + Long.toHexString(versym.size()) + " is less than 2 * "
-                    + symbols + " dynamic symbols");
+        // The GNU versioning spec: "as many entries as the dynamic symbol table".
+        if (versym.size() != 2 * symbols) {
+            throw new MalformedElfException(location(f, versym), ElfCheck.DYNAMIC, "sh_size 0x"
+                    + Long.toHexString(versym.size()) + " is not 2 * " + symbols + " dynamic symbols");
         }
+        return decode(versym.fileBytes(), Optional.ofNullable(verdef).map(s -> area(f, s)),
+                Optional.ofNullable(verneed).map(s -> area(f, s)));
+    }
+
+    private static Area area(ElfFile f, Section s) {
+        return new Area(location(f, s), "", "the section", s.fileBytes(), "sh_info",
+                Integer.toUnsignedLong(s.header().info()), strings(f, s));
+    }
+
+    private static Location location(ElfFile f, Section s) {
+        return Location.ofSection(f.name(), s.index(), s.name());
+    }
+
+    /** Decodes verdef and verneed records; {@code versym} holds one half-word per dynamic symbol. */
+    static SymbolVersions decode(ByteBuffer versym, Optional<Area> verdef, Optional<Area> verneed) {
         Map<Integer, Defined> defs = new HashMap<>();
-        if (verdef != null) {
-            ByteBuffer b = verdef.fileBytes();
-            ByteBuffer strings = strings(f, verdef);
+        if (verdef.isPresent()) {
+            Area a = verdef.get();
+            ByteBuffer b = a.bytes();
             long off = 0;
-            long count = Integer.toUnsignedLong(verdef.header().info());
-            for (long i = 0; i < count && off < b.limit(); i++) {
-                need(f, verdef, b, off, 20, "Elf_Verdef");
+            for (long i = 0; i < a.count(); i++) {
+                need(a, off, 20, "Elf_Verdef");
                 int flags = b.getShort((int) off + 2) & 0xffff;
                 int ndx = b.getShort((int) off + 4) & 0xffff;
                 long aux = off + (b.getInt((int) off + 12) & 0xffffffffL);
-                need(f, verdef, b, aux, 8, "Elf_Verdaux");
-                String name = string(f, verdef, strings, b.getInt((int) aux) & 0xffffffffL);
+                need(a, aux, 8, "Elf_Verdaux");
+                String name = string(a, b.getInt((int) aux) & 0xffffffffL);
                 defs.putIfAbsent(ndx, new Defined(name, (flags & VER_FLG_BASE) != 0));
                 long next = b.getInt((int) off + 16) & 0xffffffffL;
-                if (next == 0) {
-                    break;
+                if (next == 0 && i + 1 < a.count()) {
+                    throw shortChain(a, "version definitions", i + 1);
                 }
                 off += next;
             }
         }
         Map<Integer, Needed> needs = new HashMap<>();
-        if (verneed != null) {
-            ByteBuffer b = verneed.fileBytes();
-            ByteBuffer strings = strings(f, verneed);
+        if (verneed.isPresent()) {
+            Area a = verneed.get();
+            ByteBuffer b = a.bytes();
             long off = 0;
-            long count = Integer.toUnsignedLong(verneed.header().info());
-            for (long i = 0; i < count && off < b.limit(); i++) {
-                need(f, verneed, b, off, 16, "Elf_Verneed");
+            for (long i = 0; i < a.count(); i++) {
+                need(a, off, 16, "Elf_Verneed");
                 int cnt = b.getShort((int) off + 2) & 0xffff;
-                String file = string(f, verneed, strings, b.getInt((int) off + 4) & 0xffffffffL);
+                String file = string(a, b.getInt((int) off + 4) & 0xffffffffL);
                 long aux = off + (b.getInt((int) off + 8) & 0xffffffffL);
                 for (int j = 0; j < cnt; j++) {
-                    need(f, verneed, b, aux, 16, "Elf_Vernaux");
+                    need(a, aux, 16, "Elf_Vernaux");
                     int other = b.getShort((int) aux + 6) & 0xffff;
-                    String name = string(f, verneed, strings, b.getInt((int) aux + 8) & 0xffffffffL);
+                    String name = string(a, b.getInt((int) aux + 8) & 0xffffffffL);
                     needs.putIfAbsent(other, new Needed(name, file));
                     long next = b.getInt((int) aux + 12) & 0xffffffffL;
-                    if (next == 0) {
-                        break;
+                    if (next == 0 && j + 1 < cnt) {
+                        throw fail(a, "Elf_Verneed at offset 0x" + Long.toHexString(off) + " (" + file + "): vn_cnt "
+                                + cnt + " but its Elf_Vernaux chain ends after " + (j + 1));
                     }
                     aux += next;
                 }
                 long next = b.getInt((int) off + 12) & 0xffffffffL;
-                if (next == 0) {
-                    break;
+                if (next == 0 && i + 1 < a.count()) {
+                    throw shortChain(a, "version needs", i + 1);
                 }
                 off += next;
             }
         }
-        return new SymbolVersions(versym.fileBytes(), Map.copyOf(defs), Map.copyOf(needs));
+        return new SymbolVersions(versym, Map.copyOf(defs), Map.copyOf(needs));
     }
 
     /**
@@ -147,7 +179,7 @@ final class SymbolVersions {
         long link = Integer.toUnsignedLong(s.header().link());
         if (link == 0 || link >= f.sections().size()
                 || !f.section((int) link).type().equals(SectionType.SHT_STRTAB)) {
-            throw new MalformedElfException(Location.ofSection(f.name(), s.index(), s.name()), ElfCheck.SECTION_LINK,
+            throw new MalformedElfException(location(f, s), ElfCheck.SECTION_LINK,
                     "sh_link " + link + " does not name a SHT_STRTAB section");
         }
         ByteBuffer b = f.section((int) link).fileBytes();
@@ -158,22 +190,26 @@ final class SymbolVersions {
         return b;
     }
 
-    private static String string(ElfFile f, Section s, ByteBuffer strings, long at) {
-        if (at >= strings.limit()) {
-            throw fail(f, s, "version name offset 0x" + Long.toHexString(at) + " is outside the string table (size 0x"
-                    + Integer.toHexString(strings.limit()) + ")");
+    private static String string(Area a, long at) {
+        if (at >= a.strings().limit()) {
+            throw fail(a, "version name offset 0x" + Long.toHexString(at) + " is outside the string table (size 0x"
+                    + Integer.toHexString(a.strings().limit()) + ")");
         }
-        return SymbolTable.string(strings, at);
+        return SymbolTable.string(a.strings(), at);
     }
 
-    private static void need(ElfFile f, Section s, ByteBuffer b, long off, int size, String what) {
-        if (off < 0 || off + size > b.limit()) {
-            throw fail(f, s, what + " at offset 0x" + Long.toHexString(off) + " runs past the section (size 0x"
-                    + Integer.toHexString(b.limit()) + ")");
+    private static void need(Area a, long off, int size, String what) {
+        if (off < 0 || off + size > a.bytes().limit()) {
+            throw fail(a, what + " at offset 0x" + Long.toHexString(off) + " runs past " + a.bound() + " (size 0x"
+                    + Integer.toHexString(a.bytes().limit()) + ")");
         }
     }
 
-    private static MalformedElfException fail(ElfFile f, Section s, String detail) {
-        return new MalformedElfException(Location.ofSection(f.name(), s.index(), s.name()), ElfCheck.DYNAMIC, detail);
+    private static MalformedElfException shortChain(Area a, String what, long found) {
+        return fail(a, a.countField() + " states " + a.count() + " " + what + " but the chain ends after " + found);
+    }
+
+    private static MalformedElfException fail(Area a, String detail) {
+        return new MalformedElfException(a.where(), ElfCheck.DYNAMIC, a.prefix() + detail);
     }
 }

@@ -52,6 +52,17 @@ final class Fixtures {
             return this;
         }
 
+        /**
+         * Drops the section header table as {@code objcopy --strip-section-headers} (binutils
+         * 2.41+) would for the reader: e_shoff, e_shnum and e_shstrndx become 0, the bytes stay.
+         */
+        Patch withoutSectionHeaders() {
+            if (b[4] == 2) {
+                return u64(0x28, 0).u16(0x3c, 0).u16(0x3e, 0);
+            }
+            return u32(0x20, 0).u16(0x30, 0).u16(0x32, 0);
+        }
+
         byte[] truncated(int length) {
             byte[] t = new byte[length];
             System.arraycopy(b, 0, t, 0, length);

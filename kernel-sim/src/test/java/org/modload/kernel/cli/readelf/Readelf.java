@@ -72,9 +72,25 @@ final class Readelf {
     record DynamicRow(BigInteger tag, String name, BigInteger value) {
     }
 
-    /** One note: owner, n_descsz, and the type's name as readelf gives it ({@code unknown(N)} for its "Unknown note type"). */
-    record NoteRow(String owner, BigInteger descsz, String type) {
+    /**
+     * One note: owner, n_descsz, the type's name as readelf gives it ({@code unknown(N)} for its
+     * "Unknown note type"), and the area readelf found it in: a section ({@code section}, for
+     * "Displaying notes found in: NAME") or a PT_NOTE segment ({@code areaOffset}, for
+     * "Displaying notes found at file offset 0x... with length ..."); the other is null.
+     */
+    record NoteRow(String owner, BigInteger descsz, String type, String section, BigInteger areaOffset) {
     }
+
+    /** One needed version of {@code readelf -V}'s "Version needs section": its index, name and the file that provides it. */
+    record NeededVersion(int index, String name, String file) {
+    }
+
+    /**
+     * The table name {@link #parseSymbols} takes for the table {@code readelf --syms --use-dynamic}
+     * prints as "Symbol table for image contains N entries:", the dynamic symbols readelf finds
+     * through PT_DYNAMIC (the only way it shows those of a file without section headers).
+     */
+    static final String IMAGE = "\0image";
 
     record Model(Header header, List<SectionRow> sections, List<SymbolRow> symbols,
             List<RelocationRow> relocations, List<SymbolRow> dynamicSymbols, List<SegmentRow> segments,
@@ -96,15 +112,29 @@ final class Readelf {
         boolean mips64 = is64 && header.machine().equals("EM_MIPS");
         String s = run(readelf, "-s", file);
         String r = run(readelf, "-r", file);
+        // Without section headers readelf shows dynamic symbols only through PT_DYNAMIC (-D); binutils
+        // 2.40 prints nothing for --dyn-syms -D on such a file, but --syms -D prints them.
+        List<SymbolRow> dynamicSymbols = sections.isEmpty() ? parseSymbols(run(readelf, "-s", "-D", file), IMAGE)
+                : parseSymbols(s, dynsymName);
         return new Model(header, sections, parseSymbols(s, symtabName),
-                parseRelocations(r, is64, mips64), parseSymbols(s, dynsymName),
+                parseRelocations(r, is64, mips64), dynamicSymbols,
                 parseSegments(run(readelf, "-l", file)), parseDynamic(run(readelf, "-d", file)),
                 parseNotes(run(readelf, "-n", file)), parseRelr(r), parseCompressions(t));
     }
 
-    private static String run(String readelf, String option, String file) {
+    private static String run(String readelf, String... optionsAndFile) {
         // C locale: readelf then prints names byte for byte, with no locale-dependent escaping.
-        return ExternalTools.run(List.of("env", "LC_ALL=C", readelf, "-W", option, file));
+        List<String> command = new ArrayList<>(List.of("env", "LC_ALL=C", readelf, "-W"));
+        command.addAll(List.of(optionsAndFile));
+        return ExternalTools.run(command);
+    }
+
+    /** Runs readelf with {@code options} on {@code object} (C locale, wide): its standard output. */
+    static String run(Path object, String... options) {
+        String readelf = ExternalTools.require("readelf", "binutils").toString();
+        List<String> args = new ArrayList<>(List.of(options));
+        args.add(object.toString());
+        return run(readelf, args.toArray(String[]::new));
     }
 
     // ---- -h ----
@@ -194,6 +224,10 @@ final class Readelf {
         String[] lines = text.split("\n");
         int announced = -1;
         for (int i = 0; i < lines.length; i++) {
+            if (lines[i].equals("There are no sections in this file.")) {
+                announced = 0;
+                continue;
+            }
             Matcher count = SECTION_COUNT.matcher(lines[i]);
             if (count.matches()) {
                 announced = Integer.parseInt(count.group(1));
@@ -274,6 +308,7 @@ final class Readelf {
     // ---- -s ----
 
     private static final Pattern SYMTAB_TITLE = Pattern.compile("^Symbol table '(.*)' contains (\\d+) entr(?:y|ies):$");
+    private static final Pattern IMAGE_TITLE = Pattern.compile("^Symbol table for image contains (\\d+) entr(?:y|ies):$");
     /** Num: Value Size Type Bind Vis [other] Ndx Name; Type and Bind may be {@code "<OS specific>: 10"}. */
     private static final Pattern SYMBOL = Pattern.compile("^\\s*(\\d+): ([0-9a-f]+) +(0x[0-9a-f]+|\\d+)"
             + " (<[^>]*>: \\d+|\\S+) +(<[^>]*>: \\d+|\\S+) +(\\S+)(?: +\\[[^\\]]*\\])?"
@@ -299,6 +334,14 @@ final class Readelf {
                 inTable = title.group(1).equals(tableName);
                 if (inTable) {
                     announced = Integer.parseInt(title.group(2));
+                }
+                continue;
+            }
+            Matcher image = IMAGE_TITLE.matcher(line);
+            if (image.matches()) {
+                inTable = IMAGE.equals(tableName);
+                if (inTable) {
+                    announced = Integer.parseInt(image.group(1));
                 }
                 continue;
             }
@@ -586,11 +629,28 @@ final class Readelf {
 
     private static final Pattern NOTE = Pattern.compile("^  (.*?) +0x([0-9a-f]{8})\t(.*?)\s*$");
 
+    private static final Pattern NOTE_SECTION = Pattern.compile("^Displaying notes found in: (.*)$");
+    private static final Pattern NOTE_SEGMENT =
+            Pattern.compile("^Displaying notes found at file offset 0x([0-9a-f]+) with length 0x[0-9a-f]+:$");
+
     static List<NoteRow> parseNotes(String text) {
         List<NoteRow> out = new ArrayList<>();
         boolean inTable = false;
+        String section = null;
+        BigInteger areaOffset = null;
         for (String line : text.split("\n")) {
             if (line.startsWith("Displaying notes found")) {
+                Matcher inSection = NOTE_SECTION.matcher(line);
+                Matcher inSegment = NOTE_SEGMENT.matcher(line);
+                if (inSection.matches()) {
+                    section = inSection.group(1);
+                    areaOffset = null;
+                } else if (inSegment.matches()) {
+                    section = null;
+                    areaOffset = hex(inSegment.group(1));
+                } else {
+                    throw new IllegalStateException("readelf -n: cannot read note area line: " + line);
+                }
                 inTable = true;
                 continue;
             }
@@ -613,7 +673,52 @@ final class Readelf {
             } else {
                 type = "readelf:" + d;
             }
-            out.add(new NoteRow(m.group(1), hex(m.group(2)), type));
+            out.add(new NoteRow(m.group(1), hex(m.group(2)), type, section, areaOffset));
+        }
+        return out;
+    }
+
+    // ---- -V ----
+
+    private static final Pattern VERNEED_TITLE =
+            Pattern.compile("^Version needs section '.*' contains (\\d+) entr(?:y|ies):$");
+    private static final Pattern VERNEED_FILE = Pattern.compile("^  [0-9a-fx]+: Version: \\d+  File: (.*)  Cnt: (\\d+)$");
+    private static final Pattern VERNEED_AUX =
+            Pattern.compile("^  [0-9a-fx]+:   Name: (.*)  Flags: .*  Version: (\\d+)$");
+
+    /** The needed versions of {@code readelf -V}'s "Version needs section", in its order. */
+    static List<NeededVersion> parseNeededVersions(String text) {
+        List<NeededVersion> out = new ArrayList<>();
+        boolean inTable = false;
+        String file = null;
+        int files = 0;
+        int announced = 0;
+        for (String line : text.split("\n")) {
+            Matcher title = VERNEED_TITLE.matcher(line);
+            if (title.matches()) {
+                inTable = true;
+                announced = Integer.parseInt(title.group(1));
+                continue;
+            }
+            if (!inTable || line.startsWith(" Addr:")) {
+                continue;
+            }
+            if (line.isBlank()) {
+                break;
+            }
+            Matcher f = VERNEED_FILE.matcher(line);
+            Matcher aux = VERNEED_AUX.matcher(line);
+            if (f.matches()) {
+                file = f.group(1);
+                files++;
+            } else if (aux.matches() && file != null) {
+                out.add(new NeededVersion(Integer.parseInt(aux.group(2)), aux.group(1), file));
+            } else {
+                throw new IllegalStateException("readelf -V: cannot read version needs line: " + line);
+            }
+        }
+        if (files != announced) {
+            throw new IllegalStateException("readelf -V announced " + announced + " needed files, parsed " + files);
         }
         return out;
     }

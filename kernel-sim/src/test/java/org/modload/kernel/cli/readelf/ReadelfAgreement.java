@@ -194,8 +194,30 @@ final class ReadelfAgreement {
             }
             field(diffs, where, "descsz", ours.get("descsz"), theirs.descsz());
             field(diffs, where, "type", ours.get("type_name"), theirs.type());
+            Readelf.NoteRow before = i == 0 ? null : readelf.notes().get(i - 1);
+            boolean firstOfArea = before == null || !Objects.equals(before.section(), theirs.section())
+                    || !Objects.equals(before.areaOffset(), theirs.areaOffset());
+            BigInteger areaOffset = firstOfArea ? areaOffset(theirs, readelf) : null;
+            if (areaOffset != null) {
+                // readelf states where each note area starts; the first note of an area starts there.
+                field(diffs, where, "offset", ours.get("offset"), areaOffset);
+            }
         }
         return diffs;
+    }
+
+    /**
+     * Where readelf says a note area starts: a PT_NOTE's file offset as it prints it, or the
+     * sh_offset of the one uncompressed section of that name; null when readelf does not say.
+     */
+    private static BigInteger areaOffset(Readelf.NoteRow note, Readelf.Model readelf) {
+        if (note.areaOffset() != null) {
+            return note.areaOffset();
+        }
+        List<Readelf.SectionRow> named = readelf.sections().stream().filter(x -> x.name().equals(note.section())).toList();
+        boolean compressed = named.size() == 1
+                && readelf.compressions().stream().anyMatch(c -> c.index() == named.get(0).index());
+        return named.size() == 1 && !compressed ? named.get(0).offset() : null;
     }
 
     /**
