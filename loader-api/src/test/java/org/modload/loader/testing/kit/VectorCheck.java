@@ -24,7 +24,8 @@ import org.modload.loader.spi.Profile;
  * {@link KitCheck#VECTORS}: each vector linked by the real engine, and the vectors' coverage:
  * every type a profile applies has a pass vector and, when it writes a field, a fail vector; a
  * range-checked data word's fail vectors include one that is out of range just past an edge
- * of the range the vector states (at most 16, the largest field unit, beyond it).
+ * of the range the vector states (at most 16, the largest field unit, beyond it); every
+ * OUT_OF_RANGE vector states its value and range, the value outside the range.
  */
 final class VectorCheck {
     /** How far past an edge a boundary vector may lie: one unit of the field (ia64 branches count 16-byte bundles). */
@@ -75,8 +76,10 @@ final class VectorCheck {
                 missing.add(where + "no boundary-fail vector");
             }
             if (r.overflow() != Overflow.NONE && r.field() != Field.NONE && mine.stream()
-                    .noneMatch(v -> v.expected() instanceof Vector.Refuses x
-                            && x.reason() == RelocationException.Reason.OUT_OF_RANGE)) {
+                    .noneMatch(v -> v.expected() instanceof Vector.Refuses x && x.reason()
+                            == RelocationException.Reason.OUT_OF_RANGE && x.value().isPresent() && x.min().isPresent()
+                            && x.max().isPresent() && justPast(x.value().getAsLong(), x.min().getAsLong(),
+                                    x.max().getAsLong()))) {
                 missing.add(where + "range-checked (" + r.overflow() + " " + r.field() + "), but no OUT_OF_RANGE"
                         + " vector just past an edge");
             }
@@ -88,8 +91,8 @@ final class VectorCheck {
             if (v.expected() instanceof Vector.Refuses x && x.reason() == RelocationException.Reason.OUT_OF_RANGE) {
                 if (x.value().isEmpty() || x.min().isEmpty() || x.max().isEmpty()) {
                     missing.add(v.source() + ": an OUT_OF_RANGE vector states value= and range=");
-                } else if (!justPast(x.value().getAsLong(), x.min().getAsLong(), x.max().getAsLong())) {
-                    missing.add(v.source() + ": value " + x.value().getAsLong() + " is not just past an edge of ["
+                } else if (x.value().getAsLong() >= x.min().getAsLong() && x.value().getAsLong() <= x.max().getAsLong()) {
+                    missing.add(v.source() + ": value " + x.value().getAsLong() + " lies inside its range ["
                             + x.min().getAsLong() + ", " + x.max().getAsLong() + "]");
                 }
             }

@@ -30,6 +30,7 @@ import org.modload.loader.spi.Profile;
 import org.modload.loader.spi.Reach;
 import org.modload.loader.spi.RelocationSite;
 import org.modload.loader.testing.kit.ConformanceKit;
+import org.modload.loader.testing.kit.ForwardingArchitecture;
 import org.modload.loader.testing.kit.KitCheck;
 import org.modload.loader.testing.kit.KitReport;
 import org.modload.loader.testing.kit.KitSpec;
@@ -38,7 +39,7 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * Every check of the kit can fail: deliberately broken variants of the toy architecture (each
- * {@link Delegating} to the toy but for one mistake), or of its spec, each rejected by the check
+ * {@link ForwardingArchitecture} to the toy but for one mistake), or of its spec, each rejected by the check
  * it breaks and for the reason it breaks it (the message asserted), while the other selected
  * checks still pass. The failure messages are printed.
  */
@@ -67,7 +68,7 @@ class BrokenToysTest {
     // --- SPI contract --------------------------------------------------------------------------
 
     /** A second plugin of another class for EM_X86_64. */
-    private static final class OtherX86 extends Delegating {
+    private static final class OtherX86 extends ForwardingArchitecture {
         OtherX86() {
             super(TOY);
         }
@@ -84,7 +85,7 @@ class BrokenToysTest {
 
     @Test
     void aByteOrderTheFixturesDoNotHaveIsRefused() {
-        Architecture big = new Delegating(TOY) {
+        Architecture big = new ForwardingArchitecture(TOY) {
             @Override
             public java.nio.ByteOrder byteOrder() {
                 return java.nio.ByteOrder.BIG_ENDIAN;
@@ -99,7 +100,7 @@ class BrokenToysTest {
 
     @Test
     void aFormulaWhoseGotTheProfileDoesNotDefineIsRefused() {
-        Architecture noGot = new Delegating(TOY) {
+        Architecture noGot = new ForwardingArchitecture(TOY) {
             @Override
             public List<String> linkSymbolNames(Profile profile) {
                 return List.of();
@@ -119,7 +120,7 @@ class BrokenToysTest {
     @Test
     void aPluginWithStateIsRefused() {
         AtomicInteger calls = new AtomicInteger();
-        Architecture flaky = new Delegating(TOY) {
+        Architecture flaky = new ForwardingArchitecture(TOY) {
             @Override
             public boolean applies(RelocationType type, Profile profile) {
                 // A cache that forgets: every other answer for R_X86_64_64 in KERNEL is wrong.
@@ -136,7 +137,7 @@ class BrokenToysTest {
     // --- psABI table ---------------------------------------------------------------------------
 
     /** The toy with one row replaced; the toy's own code still sees its constant. */
-    private static class RowSwap extends Delegating {
+    private static class RowSwap extends ForwardingArchitecture {
         private final RelocationType row;
 
         RowSwap(RelocationType row) {
@@ -187,7 +188,7 @@ class BrokenToysTest {
 
     @Test
     void anUnknownNumberThatThrowsIsRefused() {
-        Architecture throwing = new Delegating(TOY) {
+        Architecture throwing = new ForwardingArchitecture(TOY) {
             @Override
             public Optional<RelocationType> relocationType(int rType) {
                 return Optional.of(inner.relocationType(rType).orElseThrow(
@@ -211,7 +212,7 @@ class BrokenToysTest {
     /** PC32 one too high: caught by its vectors, by GNU ld and by running the programs. */
     @Test
     void aPc32OffByOneIsCaughtByVectorsLdAndExecution() {
-        Architecture offByOne = new Delegating(TOY) {
+        Architecture offByOne = new ForwardingArchitecture(TOY) {
             @Override
             public void write(RelocationSite site, Applied a, Profile profile) {
                 boolean pc32 = a.row().number() == 2;
@@ -269,7 +270,7 @@ class BrokenToysTest {
 
     @Test
     void aRuleThatReadsThePlaceInsteadOfItsReachIsRefused() {
-        Architecture readsPlace = new Delegating(TOY) {
+        Architecture readsPlace = new ForwardingArchitecture(TOY) {
             @Override
             public Need need(RelocationSite site, Profile profile, Reach reach) {
                 // site.place() is 0 while the core counts: this rule asks for stubs it never counted.
@@ -286,7 +287,7 @@ class BrokenToysTest {
 
     @Test
     void aRuleThatIsNoUpperBoundBeforeLayoutIsRefused() {
-        Architecture optimistic = new Delegating(TOY) {
+        Architecture optimistic = new ForwardingArchitecture(TOY) {
             @Override
             public Need need(RelocationSite site, Profile profile, Reach reach) {
                 // Before layout nothing is known; this rule hopes every call will reach.

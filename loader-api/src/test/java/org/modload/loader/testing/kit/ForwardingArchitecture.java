@@ -1,4 +1,4 @@
-package org.modload.loader.testing.kit.toy;
+package org.modload.loader.testing.kit;
 
 import java.nio.ByteOrder;
 import java.util.List;
@@ -19,13 +19,16 @@ import org.modload.loader.spi.Reach;
 import org.modload.loader.spi.RelocationSite;
 
 /**
- * An architecture that forwards every call to another: the broken variants of the toy each
- * override the one method they get wrong.
+ * An architecture that forwards every call to another, for tests that must see a check fail: a
+ * subclass overrides the one method it gets wrong (a formula off by one, a rule that reads the
+ * place), and the kit, run on it, must reject it. The kit's own tests break its toy this way;
+ * an architecture module breaks its real plugin the same way.
  */
-abstract class Delegating implements Architecture {
-    final Architecture inner;
+public abstract class ForwardingArchitecture implements Architecture {
+    /** The architecture every call goes to. */
+    protected final Architecture inner;
 
-    Delegating(Architecture inner) {
+    protected ForwardingArchitecture(Architecture inner) {
         this.inner = inner;
     }
 
