@@ -105,11 +105,13 @@ public record KitSpec(Architecture plugin, SectionType relocations, Optional<PsA
             return this;
         }
 
+        /** Adds a fixture: held against the plugin's class, linked by the table and (if marked) ld checks. */
         public Builder fixture(KitFixture f) {
             fixtures.add(f);
             return this;
         }
 
+        /** Adds vectors ({@link Vectors#read}); every type a profile applies needs a pass and a fail vector. */
         public Builder vectors(List<Vector> v) {
             vectors.addAll(v);
             return this;
@@ -129,6 +131,7 @@ public record KitSpec(Architecture plugin, SectionType relocations, Optional<PsA
             return this;
         }
 
+        /** The execution check runs this matrix with the plugin. */
         public Builder execution(Execution e) {
             this.execution = Optional.of(e);
             this.withoutExecution = "";
@@ -154,6 +157,7 @@ public record KitSpec(Architecture plugin, SectionType relocations, Optional<PsA
             return this;
         }
 
+        /** The spec; what it lacks, the checks report when they run ("checked nothing", "declares neither"). */
         public KitSpec build() {
             return new KitSpec(plugin, relocations, psAbi, fixtures, vectors, binutils, withoutLd, execution,
                     withoutExecution, installed, checks, work);
