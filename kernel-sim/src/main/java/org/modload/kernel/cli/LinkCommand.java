@@ -1,8 +1,10 @@
 package org.modload.kernel.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,17 +15,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.modload.loader.diag.LoaderException;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Symbol;
+import org.modload.loader.link.AppliedRelocation;
 import org.modload.loader.link.DefinedSymbol;
 import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.PlacedSection;
+import org.modload.loader.link.RelocationListener;
 import org.modload.loader.link.SymbolDefinition;
+import org.modload.loader.reloc.Operands;
+import org.modload.loader.reloc.Term;
+import org.modload.loader.spi.Applied;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Architectures;
+import org.modload.loader.spi.EntryNeed;
 import org.modload.loader.spi.Profile;
+import org.modload.loader.spi.RelocationSite;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +45,8 @@ import picocli.CommandLine.Parameters;
  * {@code layout.tsv}, {@code symbols.tsv} (the imported symbols' values), {@code defined.tsv}
  * (the global symbols the objects define, with address, size, type and binding) and one
  * {@code .bin} per placed section or table. With several objects, sections are named
- * {@code file:section} (files {@code file_section.bin}).
+ * {@code file:section} (files {@code file_section.bin}). {@code --trace} shows how each relocation
+ * got its value ({@link Trace}).
  */
 @Command(name = "link", description = "Link objects at fixed addresses and write the image.")
 final class LinkCommand implements Callable<Integer> {
@@ -64,6 +75,11 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
     Path out;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write one JSON line per applied relocation to FILE"
+            + " ('-': standard output): section, offset, type, formula, S, A, P, the table entry, value, bytes before and"
+            + " after; on a failing link, the lines up to the failure and one for the refused relocation.")
+    Path trace;
+
     @Override
     public Integer call() throws IOException {
         List<ElfFile> objs = new ArrayList<>();
@@ -77,9 +93,83 @@ final class LinkCommand implements Callable<Integer> {
         LayoutPolicy policy = layout == null ? new LayoutPolicy.Linux(start == null ? arch.moduleAreaBase() : start)
                 : new LayoutPolicy.Explicit(AddressFiles.layout(layout), start == null ? 0 : start);
         Map<String, SymbolDefinition> map = symbols == null ? Map.of() : AddressFiles.symbols(symbols);
-        LoadedImage image = new LinkEngine(arch).link(objs, profile, policy, name -> Optional.ofNullable(map.get(name)));
+        LoadedImage image;
+        if (trace == null) {
+            image = new LinkEngine(arch).link(objs, profile, policy, name -> Optional.ofNullable(map.get(name)));
+        } else {
+            boolean stdout = trace.toString().equals("-");
+            PrintWriter lines = stdout ? spec.commandLine().getOut()
+                    : new PrintWriter(Files.newBufferedWriter(trace, StandardCharsets.UTF_8));
+            try {
+                image = new LinkEngine(arch).link(objs, profile, policy, name -> Optional.ofNullable(map.get(name)),
+                        new Trace(lines));
+            } finally {
+                lines.flush();
+                if (!stdout) {
+                    lines.close();
+                }
+            }
+        }
         write(objs, image);
         return 0;
+    }
+
+    /**
+     * The trace of {@code --trace}: one JSON object per line and relocation, in the order the
+     * engine applies them. Addresses and values are hex strings (64 bits, two's complement), A a
+     * signed number; the entry is the GOT word, stub, PLT entry or descriptor the table rule gave
+     * the site; {@code relaxed} names the row a relaxation applied instead of the site's own.
+     */
+    static final class Trace implements RelocationListener {
+        private final PrintWriter out;
+
+        Trace(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void applied(AppliedRelocation r) {
+            Json j = common(r.site(), r.applied());
+            j.string("bytes_at", hex(r.bytesOffset())).string("before", bytes(r.before())).string("after", bytes(r.after()));
+            out.println(j.endObject());
+        }
+
+        @Override
+        public void refused(RelocationSite site, Applied applied, LoaderException error) {
+            out.println(common(site, applied).string("error", error.getMessage()).endObject());
+        }
+
+        private static Json common(RelocationSite site, Applied a) {
+            Operands o = a.operands();
+            Json j = new Json().beginObject().string("file", site.file()).string("section", site.target().name())
+                    .string("offset", hex(site.offset())).string("type", site.typeName())
+                    .string("symbol", site.symbolName());
+            if (a.relaxed()) {
+                j.string("relaxed", a.row().name());
+            }
+            j.string("formula", a.row().formula().text()).string("S", hex(o.s())).signed("A", o.a())
+                    .string("P", hex(o.p()));
+            if (a.row().formula().uses().contains(Term.Z)) {
+                j.signed("Z", o.z());
+            }
+            o.got().ifPresent(g -> j.string("GOT", hex(g)));
+            o.gp().ifPresent(g -> j.string("GP", hex(g)));
+            if (a.need() instanceof EntryNeed en) {
+                j.beginObject("entry").string("table", en.kind().table()).string("address", hex(o.entry().orElseThrow()))
+                        .endObject();
+            } else {
+                j.nullValue("entry");
+            }
+            return j.string("value", hex(a.value()));
+        }
+
+        private static String bytes(ByteBuffer b) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < b.capacity(); i++) {
+                sb.append(String.format("%02x", b.get(i) & 0xff));
+            }
+            return sb.toString();
+        }
     }
 
     private void write(List<ElfFile> objs, LoadedImage image) throws IOException {

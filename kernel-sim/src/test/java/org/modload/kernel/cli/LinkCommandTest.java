@@ -177,6 +177,120 @@ class LinkCommandTest {
                 + " is not in [-2147483648, 2147483647]; references '_printk'\n", r.err());
     }
 
+    /** The value of string field {@code key} of one trace line. */
+    private static String field(String line, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(line);
+        assertTrue(m.find(), key + " in " + line);
+        return m.group(1);
+    }
+
+    private static long hex(String s) {
+        assertTrue(s.startsWith("0x"), s);
+        return Long.parseUnsignedLong(s.substring(2), 16);
+    }
+
+    private static byte[] unhex(String s) {
+        return java.util.HexFormat.of().parseHex(s);
+    }
+
+    /** The relocations the engine applies to {@code obj}, in its order: those of loaded sections. */
+    private static List<String> appliedSites(ElfFile obj) {
+        List<String> sites = new java.util.ArrayList<>();
+        for (var rs : obj.relocationSections()) {
+            if (rs.target().isAllocated()) {
+                rs.entries().forEach(e -> sites.add(rs.target().name() + "+0x" + Long.toHexString(e.offset())));
+            }
+        }
+        return sites;
+    }
+
+    /**
+     * {@code --trace}: one line per applied relocation, in the engine's order; each line's P is the
+     * section's address (layout.tsv) plus the offset, S the symbols file's value, its bytes before
+     * the object's own and after those of the written .bin file.
+     */
+    @Test
+    void traceShowsHowEverySiteGotItsValue(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "x86_64", "demo_core");
+        ElfFile obj = parse(object);
+        Path symbols = symbolsFile(dir, obj, 0xffffffff81200000L, false);
+        Map<String, Long> given = tsv(symbols);
+        Path out = dir.resolve("out");
+        Path trace = dir.resolve("trace.jsonl");
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--trace", trace.toString(),
+                "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(trace);
+        List<String> sites = appliedSites(obj);
+        assertEquals(sites.size(), lines.size());
+        Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
+        int withSymbol = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            String section = field(line, "section");
+            long offset = hex(field(line, "offset"));
+            assertEquals(sites.get(i), section + "+0x" + Long.toHexString(offset), line);
+            assertEquals(layout.get(section) + offset, hex(field(line, "P")), line);
+            String symbol = field(line, "symbol");
+            if (given.containsKey(symbol)) {
+                assertEquals(given.get(symbol), hex(field(line, "S")), line);
+                withSymbol++;
+            }
+            int at = (int) hex(field(line, "bytes_at"));
+            byte[] before = unhex(field(line, "before"));
+            byte[] after = unhex(field(line, "after"));
+            Section s = obj.section(section).orElseThrow();
+            byte[] original = new byte[before.length];
+            s.bytes().get(at, original);
+            assertArrayEquals(original, before, line);
+            byte[] bin = Files.readAllBytes(out.resolve(section.replace('/', '_') + ".bin"));
+            assertArrayEquals(java.util.Arrays.copyOfRange(bin, at, at + after.length), after, line);
+        }
+        assertTrue(withSymbol > 0, "no site against a symbol of the symbols file");
+        assertTrue(lines.get(0).startsWith("{\"file\":\"demo_core.ko\",\"section\":"), lines.get(0));
+    }
+
+    /** On a failing link, the lines of the relocations applied before it, then the refused one with its error. */
+    @Test
+    void traceOfAFailingLinkEndsWithTheRefusal(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "x86_64", "hello");
+        ElfFile obj = parse(object);
+        Path far = dir.resolve("far.tsv");
+        Files.writeString(far, "_printk\t0x100000000\n");
+        Path trace = dir.resolve("trace.jsonl");
+        Run r = modload("link", object.toString(), "--symbols", far.toString(), "--trace", trace.toString(), "--out",
+                dir.resolve("o").toString());
+        assertEquals(1, r.status());
+        List<String> lines = Files.readAllLines(trace);
+        List<String> sites = appliedSites(obj);
+        int refused = sites.indexOf(".init.text+0xe");
+        assertTrue(refused >= 0);
+        assertEquals(refused + 1, lines.size(), String.join("\n", lines));
+        for (int i = 0; i < refused; i++) {
+            assertTrue(!lines.get(i).contains("\"error\":"), lines.get(i));
+        }
+        String last = lines.get(refused);
+        assertEquals(".init.text", field(last, "section"));
+        assertEquals("R_X86_64_PLT32", field(last, "type"));
+        assertEquals("L + A - P", field(last, "formula"));
+        assertEquals(0x100000000L, hex(field(last, "S")));
+        assertTrue(last.contains("\"A\":-4,"), last);
+        assertEquals(r.err().strip(), field(last, "error"));
+    }
+
+    @Test
+    void traceToStandardOutput(@TempDir Path dir) throws IOException {
+        Path object = sample(dir, "x86_64", "hello");
+        Path symbols = symbolsFile(dir, parse(object), 0xffffffff81200000L, false);
+        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--trace", "-", "--out",
+                dir.resolve("o").toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(appliedSites(parse(object)).size(), lines.size());
+        lines.forEach(l -> assertTrue(l.startsWith("{\"file\":\"hello.ko\"") && l.endsWith("}"), l));
+    }
+
     @Test
     void usageErrorsExitTwo(@TempDir Path dir) throws IOException {
         Path object = sample(dir, "x86_64", "hello");

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import org.modload.loader.diag.LoaderException;
 import org.modload.loader.diag.Location;
 import org.modload.loader.diag.UnresolvedSymbolException;
 import org.modload.loader.elf.ElfData;
@@ -282,6 +283,17 @@ public final class LinkEngine {
      *     be applied; nothing of this link is kept
      */
     public LoadedImage relocate(LoadPlan plan, ResolvedSymbols symbols) {
+        return relocate(plan, symbols, RelocationListener.NONE);
+    }
+
+    /**
+     * {@link #relocate(LoadPlan, ResolvedSymbols)}, showing {@code listener} each relocation
+     * after it is written, and the one the architecture refuses before the refusal propagates.
+     *
+     * @throws org.modload.loader.diag.RelocationException as {@link #relocate(LoadPlan, ResolvedSymbols)}
+     */
+    public LoadedImage relocate(LoadPlan plan, ResolvedSymbols symbols, RelocationListener listener) {
+        Objects.requireNonNull(listener);
         Profile profile = plan.profile();
         List<ElfFile> objects = plan.objects();
         Map<Long, ByteBuffer> memory = new HashMap<>();
@@ -344,12 +356,31 @@ public final class LinkEngine {
                     site.place() - site.offset(), layout.inInit(sa) ? plan.initBase() : coreBase);
             Formula f = row.formula();
             long value = f == Formula.NONE || f == Formula.SPECIAL ? 0 : f.evaluate(ops);
-            arch.write(site, new Applied(row, need, ops, value), profile);
+            Applied applied = new Applied(row, need, ops, value);
+            if (listener == RelocationListener.NONE) {
+                arch.write(site, applied, profile);
+            } else {
+                write(site, applied, profile, listener);
+            }
         });
         if (entries != null) {
             entries.finish();
         }
         return new LoadedImage(plan, memory, tableMemory, symbols, defined(plan, symbols));
+    }
+
+    /** The architecture's write, shown to {@code listener}. */
+    private void write(RelocationSite site, Applied applied, Profile profile, RelocationListener listener) {
+        ChangedBytes bytes = ChangedBytes.before(site);
+        try {
+            arch.write(site, applied, profile);
+        } catch (LoaderException e) {
+            ByteBuffer m = site.memory();
+            listener.refused(new RelocationSite(site.file(), site.object(), site.target(), site.entry(), site.type(),
+                    site.symbol(), site.referent(), site.place(), m.asReadOnlyBuffer().order(m.order())), applied, e);
+            throw e;
+        }
+        listener.applied(bytes.applied(applied));
     }
 
     private static OptionalLong optional(Long v) {
@@ -380,6 +411,18 @@ public final class LinkEngine {
      * @throws org.modload.loader.diag.LoaderException as the phases do
      */
     public LoadedImage link(List<ElfFile> objects, Profile profile, LayoutPolicy policy, SymbolResolver resolver) {
+        return link(objects, profile, policy, resolver, RelocationListener.NONE);
+    }
+
+    /**
+     * {@link #link(List, Profile, LayoutPolicy, SymbolResolver)}, showing {@code listener} each
+     * relocation as {@link #relocate(LoadPlan, ResolvedSymbols, RelocationListener)} does.
+     *
+     * @throws org.modload.loader.diag.LoaderException as the phases do
+     */
+    public LoadedImage link(List<ElfFile> objects, Profile profile, LayoutPolicy policy, SymbolResolver resolver,
+            RelocationListener listener) {
+        Objects.requireNonNull(listener);
         Binding binding = bind(objects, profile);
         Map<String, SymbolDefinition> imported = imports(binding, resolver);
         Map<String, Long> addresses = new HashMap<>();
@@ -389,6 +432,6 @@ public final class LinkEngine {
             binding.imports().forEach((n, r) -> addresses.putIfAbsent(n, 0L));
         }
         LoadPlan plan = plan(binding, profile, policy, addresses);
-        return relocate(plan, values(plan, imported));
+        return relocate(plan, values(plan, imported), listener);
     }
 }

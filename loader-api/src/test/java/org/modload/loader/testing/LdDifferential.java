@@ -74,6 +74,11 @@ public final class LdDifferential {
         return link(object, obj, layout, symbols, work);
     }
 
+    /** The oracle with {@code tools} (the conformance kit names an architecture's binutils itself). */
+    public static LdDifferential of(Toolchain tools) {
+        return new LdDifferential(tools, false);
+    }
+
     /** The oracle for {@code machine}; fails (CI) or skips (developer machine) when binutils is missing. */
     public static LdDifferential forMachine(Machine machine) {
         return new LdDifferential(Toolchain.forMachine(machine), false);
@@ -137,7 +142,9 @@ public final class LdDifferential {
         Map<String, Integer> byName = new HashMap<>();
         for (PlacedSection p : image.plan().placed()) {
             if (p.isTable()) {
-                differences.add(p.name() + ": synthesized table; ld has no counterpart to compare with");
+                if (p.size() > 0) {
+                    differences.add(p.name() + ": synthesized table; ld has no counterpart to compare with");
+                }
             } else if (byName.put(p.name(), p.sectionIndex()) != null) {
                 differences.add(p.name() + ": two allocated sections of this name; a linker script cannot pin them apart");
             }
@@ -146,9 +153,11 @@ public final class LdDifferential {
             return new Comparison(obj.name(), 0, 0, 0, differences);
         }
         Map<String, Long> layout = new LinkedHashMap<>();
-        image.plan().placed().forEach(p -> layout.put(p.name(), p.address()));
+        image.plan().placed().stream().filter(p -> !p.isTable()).forEach(p -> layout.put(p.name(), p.address()));
         Map<String, Long> symbols = new LinkedHashMap<>();
         image.symbols().imported().forEach((n, d) -> symbols.put(n, d.address()));
+        // The symbols the link defines (ia64's __gp) mean the same to ld.
+        image.archSymbols().forEach(symbols::putIfAbsent);
         LdImage ld = link(object, obj, layout, symbols, work);
         if (ld.failure() != null) {
             return new Comparison(obj.name(), 0, 0, 0, List.of(ld.failure()));

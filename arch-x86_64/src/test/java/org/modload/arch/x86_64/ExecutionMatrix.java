@@ -1,32 +1,28 @@
 package org.modload.arch.x86_64;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.modload.loader.testing.exec.Abi;
 import org.modload.loader.testing.exec.CellId;
-import org.modload.loader.testing.exec.ExecMatrix;
 import org.modload.loader.testing.exec.Expectation;
 import org.modload.loader.testing.exec.KnownGaps;
 import org.modload.loader.testing.exec.ObjectFiles;
 import org.modload.loader.testing.exec.PeerExpectation;
 import org.modload.loader.testing.exec.TestProgram;
 import org.modload.loader.testing.exec.Variant;
+import org.modload.loader.testing.kit.Execution;
 
 /**
- * Issue 9, Must show 1 and 2 on x86_64: the test programs built by gcc in every variant, linked by
- * the engine (PERMISSIVE) far from libc (below 2 GiB, more than 4 GiB away: stubs and the GOT
- * needed) and near it (within 1 GiB: direct calls and relaxation apply), run by runimage, with
- * output and exit status equal to the normally built program's; every GOT/PLT site followed and
- * relaxed sites compared with GNU ld; llvm-jitlink-14 as the peer. The table is printed.
+ * The x86_64 execution matrix the conformance kit runs (issue 9, Must show 1 and 2): the test
+ * programs built by gcc in every variant, linked by the engine (PERMISSIVE) far from libc (below
+ * 2 GiB, more than 4 GiB away: stubs and the GOT needed) and near it (within 1 GiB: direct calls
+ * and relaxation apply), run by runimage, with output and exit status equal to the normally built
+ * program's; every GOT/PLT site followed and relaxed sites compared with GNU ld; llvm-jitlink-14
+ * as the peer. The kit prints the table.
  */
-class ExecutionMatrixTest {
+final class ExecutionMatrix {
     static final List<String> OPTS = List.of("-O0", "-O2", "-Os");
     static final List<String> PIC = List.of("-fPIC");
     static final List<String> PIE = List.of("-fPIE");
@@ -146,14 +142,12 @@ class ExecutionMatrixTest {
      */
     static final KnownGaps GAPS = KnownGaps.none();
 
-    @TempDir
-    Path work;
+    private ExecutionMatrix() {
+    }
 
-    @Test
-    void everyCellAsSpecified() {
-        ExecMatrix.Result r = ExecMatrix.run(new ExecMatrix.Spec(Abi.X86_64, new X86_64Architecture(),
-                TestProgram.all(), VARIANTS, ExecutionMatrixTest::expectation, GAPS, ExecutionMatrixTest::peer), work);
-        System.out.println(r.table());
-        assertEquals("", String.join("\n", r.problems()), r.counts());
+    /** The whole matrix, every cell as specified. */
+    static Execution execution() {
+        return new Execution(Abi.X86_64, TestProgram.all(), VARIANTS, ExecutionMatrix::expectation, GAPS,
+                ExecutionMatrix::peer);
     }
 }
