@@ -49,6 +49,11 @@ final class Session {
         return kernel;
     }
 
+    /** What stands in for the code of the modules this session inserts. */
+    ModuleCode code() {
+        return code;
+    }
+
     /** insmod FILE. */
     boolean insmod(Path file, PrintWriter err) throws IOException {
         return insmod(file, Optional.empty(), err);
@@ -223,42 +228,6 @@ final class Session {
             index = m;
         }
         return index;
-    }
-
-    /** create_module NAME SIZE: a caller that reserves and never makes the second call; prints the address. */
-    boolean createModule(String name, long size, PrintWriter out, PrintWriter err) {
-        try {
-            out.printf("0x%x%n", kernel.createModule(name, size));
-            return true;
-        } catch (KernelException e) {
-            err.println("create_module: " + e.errno() + ": " + e.getMessage());
-            return false;
-        }
-    }
-
-    /** try_module_get NAME: a caller's reference, as an open file of a driver holds one. */
-    boolean tryModuleGet(String name, PrintWriter err) {
-        if (kernel.tryModuleGet(name)) {
-            return true;
-        }
-        err.println("try_module_get: " + name + " is not a LIVE module");
-        return false;
-    }
-
-    /** module_put NAME: the caller drops its reference. */
-    boolean modulePut(String name, PrintWriter err) {
-        try {
-            kernel.modulePut(name);
-            return true;
-        } catch (KernelException e) {
-            err.println("module_put: " + e.errno() + ": " + e.getMessage());
-            return false;
-        }
-    }
-
-    /** exit-returns NAME VALUE: what the module's simulated exit returns from now on. */
-    void exitReturns(String name, int value) {
-        code.exitReturns(name, value);
     }
 
     /** cat /proc/modules. */

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.modload.kernel.insmod.KillPoint;
-import org.modload.kernel.model.Errno;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,18 +22,15 @@ import picocli.CommandLine.Option;
  * when standard input is a terminal), so a session can be scripted:
  * {@code insmod [--kill-at POINT] FILE}, {@code rmmod [-f] NAME}, {@code lsmod},
  * {@code modprobe [--kill-at POINT] NAME}, {@code cat /proc/modules}, {@code cat /proc/kallsyms},
- * {@code modinfo FILE}, the calls of the 2002 debate ({@code create_module NAME SIZE},
- * {@code try_module_get NAME}, {@code module_put NAME}, {@code exit-returns NAME VALUE}),
- * {@code help}, {@code exit}. Exit status 1 when any command failed.
+ * {@code modinfo FILE}, the commands of the 2002 debate ({@link DebateCommands}), {@code help},
+ * {@code exit}. Exit status 1 when any command failed.
  */
 @Command(name = "shell", description = "Keep one kernel across commands read from standard input.")
 final class ShellCommand implements Callable<Integer> {
     private static final String HELP = """
             commands: insmod [--kill-at POINT] FILE | rmmod [-f] NAME | lsmod | modprobe [--kill-at POINT] NAME
-                      | cat /proc/modules | cat /proc/kallsyms | modinfo FILE | create_module NAME SIZE
-                      | try_module_get NAME | module_put NAME | exit-returns NAME VALUE | help | exit
-            POINT: a load phase (linux) or query_module, create_module, relocate (legacy-2.4), where insmod is killed
-            VALUE: what NAME's simulated exit returns from now on, 0 or -ERRNO (obeyed under exit-may-fail)""";
+                      | cat /proc/modules | cat /proc/kallsyms | modinfo FILE | help | exit
+            """ + DebateCommands.HELP;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,7 +73,7 @@ final class ShellCommand implements Callable<Integer> {
             if (words.isEmpty() || words.get(0).startsWith("#")) {
                 continue;
             }
-            if (echo) {
+            if (echo && !interactive) {
                 out.println("modload> " + String.join(" ", words));
             }
             if (words.get(0).equals("exit") || words.get(0).equals("quit")) {
@@ -99,7 +93,7 @@ final class ShellCommand implements Callable<Integer> {
         List<String> args = w.subList(1, w.size());
         switch (cmd) {
             case "insmod": {
-                Optional<Killable> k = killable(s, args, err);
+                Optional<DebateCommands.Killable> k = DebateCommands.killable(s, args, err);
                 if (k.isEmpty()) {
                     return false;
                 }
@@ -118,29 +112,12 @@ final class ShellCommand implements Callable<Integer> {
                 s.lsmod(out);
                 return true;
             case "modprobe": {
-                Optional<Killable> k = killable(s, args, err);
+                Optional<DebateCommands.Killable> k = DebateCommands.killable(s, args, err);
                 if (k.isEmpty()) {
                     return false;
                 }
                 return k.get().rest().size() == 1 ? s.modprobe(k.get().rest().get(0), k.get().kill(), err)
                         : usage(err, "modprobe [--kill-at POINT] NAME");
-            }
-            case "create_module":
-                if (args.size() != 2 || !args.get(1).matches("\\d{1,18}")) {
-                    return usage(err, "create_module NAME SIZE");
-                }
-                return s.createModule(args.get(0), Long.parseLong(args.get(1)), out, err);
-            case "try_module_get":
-                return args.size() == 1 ? s.tryModuleGet(args.get(0), err) : usage(err, "try_module_get NAME");
-            case "module_put":
-                return args.size() == 1 ? s.modulePut(args.get(0), err) : usage(err, "module_put NAME");
-            case "exit-returns": {
-                Optional<Integer> value = args.size() == 2 ? exitValue(args.get(1)) : Optional.empty();
-                if (value.isEmpty()) {
-                    return usage(err, "exit-returns NAME VALUE (0 or -ERRNO, e.g. -EBUSY)");
-                }
-                s.exitReturns(args.get(0), value.get());
-                return true;
             }
             case "cat":
                 if (args.equals(List.of("/proc/modules"))) {
@@ -162,46 +139,12 @@ final class ShellCommand implements Callable<Integer> {
                 out.println(HELP);
                 return true;
             default:
+                if (DebateCommands.NAMES.contains(cmd)) {
+                    return DebateCommands.execute(s, cmd, args, out, err);
+                }
                 err.println("shell: unknown command '" + cmd + "'; try help");
                 return false;
         }
-    }
-
-    /** The arguments of a command that takes {@code --kill-at POINT} first: the point, if any, and the rest. */
-    private record Killable(Optional<KillPoint> kill, List<String> rest) {
-    }
-
-    /** Parses a leading {@code --kill-at POINT}; empty, said on {@code err}, when POINT is not one of the kernel's. */
-    private static Optional<Killable> killable(Session s, List<String> args, PrintWriter err) {
-        if (args.isEmpty() || !args.get(0).equals("--kill-at")) {
-            return Optional.of(new Killable(Optional.empty(), args));
-        }
-        if (args.size() < 2) {
-            usage(err, "--kill-at POINT");
-            return Optional.empty();
-        }
-        try {
-            KillPoint p = KillPoint.parse(s.kernel().parameters().loadPolicy(), args.get(1));
-            return Optional.of(new Killable(Optional.of(p), args.subList(2, args.size())));
-        } catch (IllegalArgumentException e) {
-            err.println("shell: --kill-at: " + e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** {@code 0}, {@code -16} or {@code -EBUSY}. */
-    private static Optional<Integer> exitValue(String word) {
-        if (word.matches("-?\\d{1,9}")) {
-            return Optional.of(Integer.parseInt(word));
-        }
-        if (word.startsWith("-E")) {
-            for (Errno e : Errno.values()) {
-                if (e.name().equals(word.substring(1))) {
-                    return Optional.of(-e.number());
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private static boolean usage(PrintWriter err, String usage) {

@@ -59,6 +59,8 @@ public final class LegacyLoader implements ModuleFormation {
     private Module module;
 
     /**
+     * One init_module call; nothing happens until {@link #prepare}.
+     *
      * @param name the name create_module was given
      * @param image what insmod relocated at the address create_module returned
      * @param deps the modules insmod resolved symbols from (2.4's {@code mod->deps})

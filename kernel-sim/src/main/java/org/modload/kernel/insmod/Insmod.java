@@ -58,9 +58,10 @@ public final class Insmod {
         if (!(kill.get() instanceof KillPoint.InPhase in)) {
             throw new IllegalArgumentException(kill.get() + " is not a point of Linux's one init_module call");
         }
+        FaultInjection faults = options.faults();
+        FaultInjection signal = phase -> phase == in.phase() ? Optional.of(Errno.EINTR) : faults.at(phase);
         try {
-            return new Outcome.Loaded(kernel.load(file, bytes,
-                    options.withFaults(FaultInjection.failAt(in.phase(), Errno.EINTR))));
+            return new Outcome.Loaded(kernel.load(file, bytes, options.withFaults(signal)));
         } catch (KernelException e) {
             if (e.errno() == Errno.EINTR && e.phase().equals(Optional.of(in.phase()))) {
                 return new Outcome.Killed("in " + in.phase());

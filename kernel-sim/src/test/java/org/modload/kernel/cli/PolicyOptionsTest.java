@@ -85,6 +85,7 @@ class PolicyOptionsTest {
         Run load = modload("", "lsmod", "--load-policy", "2.2");
         Run unload = modload("", "load-tree", "--unload-policy", "never", "--tree", dir.toString());
         Run kill = modload("insmod --kill-at create_module " + dir.resolve("hello.ko") + "\n", "shell");
+        Run value = modload("exit-returns hello EBUSY\ncreate_module x 4k\n", "shell", "--load-policy", "legacy-2.4");
         assertAll(
                 () -> assertEquals(2, load.status()),
                 () -> assertTrue(load.err().startsWith("modload: --load-policy: no policy '2.2' (linux, legacy-2.4)\n"),
@@ -94,6 +95,9 @@ class PolicyOptionsTest {
                         unload.err()),
                 () -> assertEquals(1, kill.status()),
                 () -> assertTrue(kill.err().startsWith("shell: --kill-at: no load phase 'create_module' (signature, "),
-                        kill.err()));
+                        kill.err()),
+                () -> assertEquals(1, value.status()),
+                () -> assertEquals("usage: exit-returns NAME VALUE (0 or -ERRNO, e.g. -EBUSY)\n"
+                        + "usage: create_module NAME SIZE\n", value.err()));
     }
 }

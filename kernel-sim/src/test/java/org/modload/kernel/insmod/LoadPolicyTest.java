@@ -18,6 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -371,6 +376,46 @@ class LoadPolicyTest {
                 () -> assertEquals(Errno.ENOENT, unknown.errno()),
                 () -> assertEquals(Errno.EINVAL, tooBig.errno()),
                 () -> assertTrue(tooBig.getMessage().contains("exceeds the 1 create_module reserved"), tooBig.getMessage()));
+    }
+
+    /** Two init_module calls for one entry, at once: one module goes LIVE, the other call finds it taken. */
+    @Test
+    void concurrentInitModulesOfOneEntryLetExactlyOneThrough() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Kernel kernel = boot(LoadPolicy.LEGACY_2_4);
+            insmod(kernel, "demo_core");
+            LoadedImage image = relocatedDemoUserAt(kernel, kernel.createModule("demo_user", 8 * PAGE));
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Errno>> calls = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    calls.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            kernel.initModule("demo_user", image, List.of("demo_core"), LoadOptions.defaults());
+                            return null;
+                        } catch (KernelException e) {
+                            return e.errno();
+                        }
+                    }));
+                }
+                start.countDown();
+                List<Errno> results = new ArrayList<>();
+                for (Future<Errno> f : calls) {
+                    results.add(f.get(30, TimeUnit.SECONDS));
+                }
+                assertTrue(results.contains(null) && results.contains(Errno.EBUSY), results.toString());
+            } finally {
+                pool.shutdownNow();
+            }
+            ModuleView core = kernel.module("demo_core").orElseThrow();
+            assertAll(
+                    () -> assertEquals(ModuleState.LIVE, kernel.module("demo_user").orElseThrow().state()),
+                    () -> assertEquals(List.of("demo_user"), core.usedBy()),
+                    () -> assertEquals(1, core.refcount(), "one reference, for the one module that went LIVE"),
+                    () -> assertEquals(List.of(), uninitialized(kernel)));
+        }
     }
 
     /** demo_user relocated at its entry's address, as insmod does it, without insmod's calls. */
