@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.modload.kernel.core.KernelState;
+import org.modload.kernel.core.LegacyLoader;
 import org.modload.kernel.core.Module;
+import org.modload.kernel.core.ModuleFormation;
 import org.modload.kernel.core.ModuleLoader;
 import org.modload.kernel.model.Errno;
 import org.modload.kernel.model.KernelConfig;
@@ -15,8 +17,12 @@ import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.KernelSnapshot;
 import org.modload.kernel.model.KernelSymbol;
 import org.modload.kernel.model.LoadPhase;
+import org.modload.kernel.model.LoadPolicy;
+import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleView;
+import org.modload.kernel.model.UnloadPolicy;
 import org.modload.loader.elf.ElfClass;
+import org.modload.loader.link.LoadedImage;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Architectures;
 
@@ -27,15 +33,20 @@ import org.modload.loader.spi.Architectures;
  * {@link #deleteModule}, which may refuse. One instance per kernel; no static state.
  * Thread-safe, with Linux's concurrency: loads of different modules run in parallel (parsing,
  * layout, symbol resolution and relocation outside the module mutex), reference counts are
- * atomic, and module inits and exits run without the mutex.
+ * atomic, and module inits and exits run without the mutex. Booted with
+ * {@link LoadPolicy#LEGACY_2_4}, it has 2.4's calls instead ({@link #createModule},
+ * {@link #queryModuleSymbols}, {@link #initModule}); with {@link UnloadPolicy#EXIT_MAY_FAIL},
+ * a module's exit decides its unload.
  */
 public final class Kernel {
     private final KernelState state;
+    private final KernelParameters parameters;
     /** Each formed module's hooks, for its exit; keyed by the module object, whose identity is the module. */
     private final Map<Module, ModuleHooks> hooks = new ConcurrentHashMap<>();
 
-    private Kernel(KernelState state) {
+    private Kernel(KernelState state, KernelParameters parameters) {
         this.state = state;
+        this.parameters = parameters;
     }
 
     /**
@@ -66,7 +77,12 @@ public final class Kernel {
     public static Kernel boot(KernelConfig config, Architectures archs, KernelParameters parameters) {
         Architecture arch = archs.find(config.machine()).orElseThrow(() -> new IllegalArgumentException(
                 "no architecture plugin installed for " + config.machine()));
-        return new Kernel(new KernelState(config, arch, parameters.symbolWait(), parameters.trace()));
+        return new Kernel(new KernelState(config, arch, parameters.symbolWait(), parameters.trace()), parameters);
+    }
+
+    /** What the kernel was told at boot: its policies among them. */
+    public KernelParameters parameters() {
+        return parameters;
     }
 
     /** What the kernel was booted with. */
@@ -94,10 +110,68 @@ public final class Kernel {
      * @param bytes the whole file (signature included) between position and limit; not changed
      * @return the LIVE module
      * @throws KernelException with the errno and phase of the first failure; the kernel is
-     *     then exactly as it was before the call
+     *     then exactly as it was before the call. ENOSYS on a {@link LoadPolicy#LEGACY_2_4}
+     *     kernel, whose init_module takes an image relocated in userspace ({@link #initModule})
      */
     public ModuleView load(String file, ByteBuffer bytes, LoadOptions options) {
-        ModuleLoader loader = new ModuleLoader(state, file, bytes.duplicate(), options.request());
+        require(LoadPolicy.LINUX, "init_module(image)", file);
+        return initialize(new ModuleLoader(state, file, bytes.duplicate(), options.request()), options);
+    }
+
+    /**
+     * 2.4's create_module(name, size): reserves {@code size} bytes of module memory and a list
+     * entry that lsmod shows as uninitialized until {@link #initModule} comes, or until
+     * {@link #deleteModule} removes it.
+     *
+     * @return the address the caller must relocate the module's image to
+     * @throws KernelException ENOSYS on a Linux kernel; EEXIST when the name is taken, ENOMEM
+     *     when there is no room, EINVAL for a bad name or size
+     */
+    public long createModule(String name, long size) {
+        require(LoadPolicy.LEGACY_2_4, "create_module", name);
+        return LegacyLoader.create(state, name, size);
+    }
+
+    /**
+     * 2.4's query_module(QM_SYMBOLS) of the kernel and of every module: what userspace may link
+     * a module against, each symbol with its owner ({@code vmlinux} or a LIVE module). Changes
+     * nothing.
+     *
+     * @throws KernelException ENOSYS on a Linux kernel
+     */
+    public List<KernelSymbol> queryModuleSymbols() {
+        require(LoadPolicy.LEGACY_2_4, "query_module", "vmlinux");
+        return LegacyLoader.querySymbols(state);
+    }
+
+    /**
+     * 2.4's init_module(name, image): takes an image that userspace relocated at the address
+     * {@link #createModule} returned for {@code name}, links the dependencies the caller names,
+     * publishes the module's exports, then runs its init without the mutex. On any failure,
+     * init's included, the entry is left uninitialized with its memory, as in 2.4; the caller
+     * removes it with {@link #deleteModule}.
+     *
+     * @param image the relocated image; its plan must start at the reserved address and fit
+     * @param deps the modules whose exports the image was linked against
+     * @return the LIVE module
+     * @throws KernelException ENOSYS on a Linux kernel; ENOENT when no entry was created, EBUSY
+     *     when it is initialized already, EINVAL when the image does not fit the entry or a
+     *     dependency is no longer a LIVE module, init's errno when init fails
+     */
+    public ModuleView initModule(String name, LoadedImage image, List<String> deps, LoadOptions options) {
+        require(LoadPolicy.LEGACY_2_4, "init_module(name, image)", name);
+        return initialize(new LegacyLoader(state, name, image, deps, options.request()), options);
+    }
+
+    private void require(LoadPolicy policy, String call, String module) {
+        if (parameters.loadPolicy() != policy) {
+            throw new KernelException(Errno.ENOSYS, null, module, "a " + parameters.loadPolicy().spelling()
+                    + " kernel has no " + call + " (the " + policy.spelling() + " load policy has it)");
+        }
+    }
+
+    /** do_init_module around a formation: its init without the mutex, then LIVE or undone. */
+    private ModuleView initialize(ModuleFormation loader, LoadOptions options) {
         ModuleView coming = loader.prepare();
         hooks.put(loader.module(), options.hooks());
         int ret = 0;
@@ -131,15 +205,27 @@ public final class Kernel {
 
     /**
      * delete_module(name, flags): the checks and GOING under the mutex, the exit hook without
-     * it, then everything of the module goes.
+     * it, then everything of the module goes. On a {@link LoadPolicy#LEGACY_2_4} kernel an
+     * uninitialized entry of create_module is freed without an exit. Under
+     * {@link UnloadPolicy#EXIT_MAY_FAIL} references are not counted; the module's
+     * {@link ModuleHooks#fallibleExit} decides, and when it refuses the module is LIVE again.
      *
-     * @param force O_TRUNC: unload even when referenced or without exit (taints the kernel)
+     * @param force O_TRUNC: unload even when referenced, without exit, or against its exit's
+     *     refusal (taints the kernel)
      * @throws KernelException ENOENT when not loaded, EWOULDBLOCK when other modules use it or
-     *     references are held, EBUSY when not LIVE or it cannot be removed
+     *     (Linux's policy) references are held, EBUSY when not LIVE or it cannot be removed, the
+     *     exit's errno when an exit allowed to fail refused
      */
     public void deleteModule(String name, boolean force) {
-        Module m = state.beginDelete(name, force);
+        if (parameters.loadPolicy() == LoadPolicy.LEGACY_2_4 && state.deleteReservation(name)) {
+            return;
+        }
+        Module m = state.beginDelete(name, force, parameters.unloadPolicy());
         ModuleHooks h = hooks.getOrDefault(m, ModuleHooks.recording());
+        if (parameters.unloadPolicy() == UnloadPolicy.EXIT_MAY_FAIL) {
+            deleteIfExitAgrees(m, h, force);
+            return;
+        }
         try {
             ModuleView going = state.viewOf(m);
             if (going.hasExit()) {
@@ -149,6 +235,31 @@ public final class Kernel {
             state.finishDelete(m);
             hooks.remove(m);
         }
+    }
+
+    /** Zippel's delete_module: the exit may refuse, and then the module is LIVE again. */
+    private void deleteIfExitAgrees(Module m, ModuleHooks h, boolean force) {
+        ModuleView going = state.viewOf(m);
+        int ret = 0;
+        try {
+            if (going.hasExit()) {
+                ret = h.fallibleExit(this, going);
+            }
+        } catch (RuntimeException e) {
+            state.finishDelete(m);
+            hooks.remove(m);
+            throw e;
+        }
+        if (ret != 0 && !force) {
+            state.exitRefused(m);
+            Errno errno = ret > 0 ? Errno.EBUSY : Errno.ofNumber(-ret);
+            throw new KernelException(errno, null, m.name(), "Module " + m.name() + " refused to exit: " + errno.name());
+        }
+        if (ret != 0) {
+            state.forcedPastRefusal(m);
+        }
+        state.finishDelete(m);
+        hooks.remove(m);
     }
 
     /** try_module_get(): a reference, only while the module is LIVE; takes no lock. */
@@ -182,6 +293,14 @@ public final class Kernel {
     /** The modules, most recently loaded first (as /proc/modules lists them). */
     public List<ModuleView> modules() {
         return state.modules();
+    }
+
+    /**
+     * The module list as /proc/modules walks it, most recent first: the formed modules and, on a
+     * {@link LoadPolicy#LEGACY_2_4} kernel, create_module's entries not yet initialized.
+     */
+    public List<ModuleListEntry> moduleList() {
+        return state.listing();
     }
 
     /** find_symbol(): a kernel export, or an export of a formed (COMING, LIVE or GOING) module. */

@@ -24,6 +24,20 @@ public interface ModuleHooks {
      */
     void exit(Kernel kernel, ModuleView module);
 
+    /**
+     * The exit Roman Zippel proposed in 2002, which may refuse: called instead of
+     * {@link #exit} by a kernel booted with {@link org.modload.kernel.model.UnloadPolicy#EXIT_MAY_FAIL},
+     * once during delete_module, without the mutex, when the module has an exit function. The
+     * module is GOING meanwhile (no new references or users); a refusal puts it back to LIVE.
+     * A Linux kernel never calls it: there the exit cannot say no.
+     *
+     * @return 0 to let the unload go on, or a negative errno that delete_module returns
+     */
+    default int fallibleExit(Kernel kernel, ModuleView module) {
+        exit(kernel, module);
+        return 0;
+    }
+
     /** Hooks that do nothing and succeed. */
     static ModuleHooks recording() {
         return new ModuleHooks() {

@@ -7,10 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.modload.kernel.Kernel;
+import org.modload.kernel.KernelParameters;
 import org.modload.kernel.LoadOptions;
 import org.modload.kernel.boot.BuiltinKernel;
 import org.modload.kernel.boot.KernelBoot;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.model.LoadPolicy;
+import org.modload.kernel.model.UnloadPolicy;
 import org.modload.kernel.symvers.ModuleSymvers;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Architectures;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Option;
  * namespaces) with addresses from {@code --kernel-image} (its export tables) or a real
  * {@code --system-map}, else synthetic addresses; from the image alone; or the built-in kernel
  * of {@code --arch}. The architectures are the ones ServiceLoader finds: the command line is
- * where modload discovers plugins.
+ * where modload discovers plugins. {@code --load-policy} and {@code --unload-policy} choose the
+ * two policies of the 2002 debate (Linux's by default).
  */
 final class KernelOptions {
 
@@ -45,6 +49,29 @@ final class KernelOptions {
     @Option(names = "--force-modversion", description = "Ignore symbol CRCs (modprobe --force-modversion); taints.")
     boolean forceModversion;
 
+    @Option(names = "--load-policy", paramLabel = "POLICY", defaultValue = "linux",
+            description = "linux (one init_module call, nothing left behind on failure) or legacy-2.4 (create_module,"
+                    + " relocation by insmod in userspace, init_module). Default: ${DEFAULT-VALUE}.")
+    String loadPolicy;
+
+    @Option(names = "--unload-policy", paramLabel = "POLICY", defaultValue = "linux",
+            description = "linux (references gate delete_module, exit cannot fail) or exit-may-fail (the module's exit"
+                    + " decides). Default: ${DEFAULT-VALUE}.")
+    String unloadPolicy;
+
+    /**
+     * The kernel parameters the policy options name.
+     *
+     * @throws UsageException for a policy that does not exist
+     */
+    KernelParameters parameters() {
+        LoadPolicy load = LoadPolicy.named(loadPolicy).orElseThrow(() -> new UsageException(
+                "--load-policy: no policy '" + loadPolicy + "' (linux, legacy-2.4)"));
+        UnloadPolicy unload = UnloadPolicy.named(unloadPolicy).orElseThrow(() -> new UsageException(
+                "--unload-policy: no policy '" + unloadPolicy + "' (linux, exit-may-fail)"));
+        return KernelParameters.defaults().withLoadPolicy(load).withUnloadPolicy(unload);
+    }
+
     LoadOptions loadOptions() {
         LoadOptions o = LoadOptions.defaults();
         return new LoadOptions(forceVermagic, forceModversion, o.hooks(), o.faults());
@@ -57,13 +84,14 @@ final class KernelOptions {
      */
     Kernel boot() throws IOException {
         Architectures archs = Architectures.installed();
+        KernelParameters parameters = parameters();
         KernelImage image = kernelImage == null ? null : KernelImage.read(kernelImage);
         if (symvers == null && image == null && systemMap == null) {
             Architecture a = ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
-            return Kernel.boot(BuiltinKernel.config(a), archs);
+            return Kernel.boot(BuiltinKernel.config(a), archs, parameters);
         }
         if (symvers == null && image != null && systemMap == null) {
-            return Kernel.boot(KernelBoot.fromImage(image, KernelBoot.release(image)), archs);
+            return Kernel.boot(KernelBoot.fromImage(image, KernelBoot.release(image)), archs, parameters);
         }
         if (symvers == null) {
             throw new UsageException("--system-map needs --symvers (the map has no CRCs or export flags)");
@@ -75,6 +103,6 @@ final class KernelOptions {
         Architecture a = image != null ? archs.require(image.machine(), image.name())
                 : ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
         return Kernel.boot(KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map, a),
-                archs);
+                archs, parameters);
     }
 }

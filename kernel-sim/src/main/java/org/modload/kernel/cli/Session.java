@@ -14,9 +14,14 @@ import java.util.stream.Stream;
 
 import org.modload.kernel.Kernel;
 import org.modload.kernel.LoadOptions;
+import org.modload.kernel.insmod.Insmod;
+import org.modload.kernel.insmod.KillPoint;
+import org.modload.kernel.insmod.Outcome;
 import org.modload.kernel.model.Errno;
 import org.modload.kernel.model.KernelException;
+import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleView;
+import org.modload.kernel.model.UnloadPolicy;
 import org.modload.kernel.proc.ProcFs;
 import org.modload.kernel.tree.TreeLoader;
 
@@ -24,17 +29,19 @@ import org.modload.kernel.tree.TreeLoader;
  * One kernel and the kmod-style tools over it: what {@code insmod}, {@code rmmod},
  * {@code lsmod}, {@code modprobe} and the {@code shell} do. Messages are kmod's where kmod has
  * one ({@code rmmod: ERROR: Module xfrm_algo is in use by: af_key}), followed by our located
- * reason.
+ * reason. Modules are inserted as the kernel's load policy needs ({@link Insmod}); their code is
+ * the session's {@link ModuleCode}.
  */
 final class Session {
     private final Kernel kernel;
     private final LoadOptions options;
     private final Path tree;
+    private final ModuleCode code = new ModuleCode();
     private Map<String, Path> index;
 
     Session(Kernel kernel, LoadOptions options, Path tree) {
         this.kernel = kernel;
-        this.options = options;
+        this.options = options.withHooks(code);
         this.tree = tree;
     }
 
@@ -42,16 +49,34 @@ final class Session {
         return kernel;
     }
 
+    /** What stands in for the code of the modules this session inserts. */
+    ModuleCode code() {
+        return code;
+    }
+
     /** insmod FILE. */
     boolean insmod(Path file, PrintWriter err) throws IOException {
+        return insmod(file, Optional.empty(), err);
+    }
+
+    /** insmod FILE, killed at {@code kill} when given (the shell then says {@code Killed}, as a shell does). */
+    boolean insmod(Path file, Optional<KillPoint> kill, PrintWriter err) throws IOException {
         try {
-            kernel.load(file.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(file)), options);
-            return true;
+            return finished(Insmod.run(kernel, file.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(file)),
+                    options, kill), err);
         } catch (KernelException e) {
             err.println("insmod: ERROR: could not insert module " + file + ": " + insertError(e.errno()));
             err.println("insmod: " + e.errno() + ": " + e.getMessage());
             return false;
         }
+    }
+
+    private static boolean finished(Outcome o, PrintWriter err) {
+        if (o instanceof Outcome.Killed) {
+            err.println("Killed");
+            return false;
+        }
+        return true;
     }
 
     /** kmod's mod_strerror(): what insmod and modprobe say for a failed init_module. */
@@ -69,6 +94,9 @@ final class Session {
         String module = name.endsWith(".ko") ? name.substring(0, name.length() - 3) : name;
         module = module.substring(module.lastIndexOf('/') + 1).replace('-', '_');
         Optional<ModuleView> m = kernel.module(module);
+        if (m.isEmpty() && uninitialized(module)) {
+            return delete(module, force, err); // 2.4's create_module entry: nothing to check, no exit
+        }
         if (m.isEmpty()) {
             err.println("rmmod: ERROR: Module " + module + " is not currently loaded");
             return false;
@@ -77,10 +105,20 @@ final class Session {
             err.println("rmmod: ERROR: Module " + module + " is in use by: " + String.join(" ", m.get().usedBy()));
             return false;
         }
-        if (!force && m.get().refcount() > 0) {
+        // Under exit-may-fail references are the module's business, so rmmod leaves them to it too.
+        if (!force && m.get().refcount() > 0 && kernel.parameters().unloadPolicy() == UnloadPolicy.LINUX) {
             err.println("rmmod: ERROR: Module " + module + " is in use");
             return false;
         }
+        return delete(module, force, err);
+    }
+
+    private boolean uninitialized(String module) {
+        return kernel.moduleList().stream()
+                .anyMatch(e -> e instanceof ModuleListEntry.Uninitialized && e.name().equals(module));
+    }
+
+    private boolean delete(String module, boolean force, PrintWriter err) {
         try {
             kernel.deleteModule(module, force);
             return true;
@@ -92,10 +130,15 @@ final class Session {
         }
     }
 
-    /** lsmod, as kmod prints it. */
+    /** lsmod, as kmod prints it; an entry create_module left uninitialized as 2.4's lsmod showed it. */
     void lsmod(PrintWriter out) {
         out.println("Module                  Size  Used by");
-        for (ModuleView m : kernel.modules()) {
+        for (ModuleListEntry e : kernel.moduleList()) {
+            if (e instanceof ModuleListEntry.Uninitialized u) {
+                out.println(String.format("%-19s %8d  0 (uninitialized)", u.name(), u.size()));
+                continue;
+            }
+            ModuleView m = ((ModuleListEntry.Formed) e).module();
             StringBuilder sb = new StringBuilder(String.format("%-19s %8d  %d", m.name(), m.size(), m.refcount()));
             List<String> holders = m.usedBy();
             if (!holders.isEmpty()) {
@@ -107,6 +150,11 @@ final class Session {
 
     /** modprobe NAME: the module and, first, every module its depends names, from the tree. */
     boolean modprobe(String name, PrintWriter err) throws IOException {
+        return modprobe(name, Optional.empty(), err);
+    }
+
+    /** modprobe NAME, its insmod of NAME itself killed at {@code kill} when given. */
+    boolean modprobe(String name, Optional<KillPoint> kill, PrintWriter err) throws IOException {
         if (tree == null) {
             err.println("modprobe: ERROR: no module tree: pass --tree DIR");
             return false;
@@ -127,7 +175,11 @@ final class Session {
             }
             Path p = index().get(m);
             try {
-                kernel.load(p.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(p)), options);
+                Outcome o = Insmod.run(kernel, p.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(p)), options,
+                        m.equals(module) ? kill : Optional.empty());
+                if (!finished(o, err)) {
+                    return false;
+                }
             } catch (KernelException e) {
                 err.println("modprobe: ERROR: could not insert '" + m + "': " + insertError(e.errno())
                         + (e.errno() == Errno.ENOENT ? ", or unknown parameter (see dmesg)" : ""));

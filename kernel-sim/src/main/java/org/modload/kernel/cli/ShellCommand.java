@@ -9,30 +9,37 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code modload shell}: one kernel across commands read from standard input (with a prompt
  * when standard input is a terminal), so a session can be scripted:
- * {@code insmod FILE}, {@code rmmod [-f] NAME}, {@code lsmod}, {@code modprobe NAME},
- * {@code cat /proc/modules}, {@code cat /proc/kallsyms}, {@code modinfo FILE}, {@code help},
+ * {@code insmod [--kill-at POINT] FILE}, {@code rmmod [-f] NAME}, {@code lsmod},
+ * {@code modprobe [--kill-at POINT] NAME}, {@code cat /proc/modules}, {@code cat /proc/kallsyms},
+ * {@code modinfo FILE}, the commands of the 2002 debate ({@link DebateCommands}), {@code help},
  * {@code exit}. Exit status 1 when any command failed.
  */
 @Command(name = "shell", description = "Keep one kernel across commands read from standard input.")
 final class ShellCommand implements Callable<Integer> {
     private static final String HELP = """
-            commands: insmod FILE | rmmod [-f] NAME | lsmod | modprobe NAME | cat /proc/modules
-                      | cat /proc/kallsyms | modinfo FILE | help | exit""";
+            commands: insmod [--kill-at POINT] FILE | rmmod [-f] NAME | lsmod | modprobe [--kill-at POINT] NAME
+                      | cat /proc/modules | cat /proc/kallsyms | modinfo FILE | help | exit
+            """ + DebateCommands.HELP;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ModuleCommands.Common common;
+
+    @Option(names = "--echo", description = "Print each command after the prompt, as a terminal shows it (for transcripts).")
+    boolean echo;
 
     private final InputStream in;
     private final boolean interactive;
@@ -66,6 +73,9 @@ final class ShellCommand implements Callable<Integer> {
             if (words.isEmpty() || words.get(0).startsWith("#")) {
                 continue;
             }
+            if (echo && !interactive) {
+                out.println("modload> " + String.join(" ", words));
+            }
             if (words.get(0).equals("exit") || words.get(0).equals("quit")) {
                 break;
             }
@@ -82,8 +92,14 @@ final class ShellCommand implements Callable<Integer> {
         String cmd = w.get(0);
         List<String> args = w.subList(1, w.size());
         switch (cmd) {
-            case "insmod":
-                return args.size() == 1 ? s.insmod(Path.of(args.get(0)), err) : usage(err, "insmod FILE");
+            case "insmod": {
+                Optional<DebateCommands.Killable> k = DebateCommands.killable(s, args, err);
+                if (k.isEmpty()) {
+                    return false;
+                }
+                return k.get().rest().size() == 1 ? s.insmod(Path.of(k.get().rest().get(0)), k.get().kill(), err)
+                        : usage(err, "insmod [--kill-at POINT] FILE");
+            }
             case "rmmod": {
                 boolean force = args.contains("-f") || args.contains("--force");
                 List<String> names = args.stream().filter(a -> !a.startsWith("-")).toList();
@@ -95,8 +111,14 @@ final class ShellCommand implements Callable<Integer> {
             case "lsmod":
                 s.lsmod(out);
                 return true;
-            case "modprobe":
-                return args.size() == 1 ? s.modprobe(args.get(0), err) : usage(err, "modprobe NAME");
+            case "modprobe": {
+                Optional<DebateCommands.Killable> k = DebateCommands.killable(s, args, err);
+                if (k.isEmpty()) {
+                    return false;
+                }
+                return k.get().rest().size() == 1 ? s.modprobe(k.get().rest().get(0), k.get().kill(), err)
+                        : usage(err, "modprobe [--kill-at POINT] NAME");
+            }
             case "cat":
                 if (args.equals(List.of("/proc/modules"))) {
                     s.procModules(out);
@@ -117,6 +139,9 @@ final class ShellCommand implements Callable<Integer> {
                 out.println(HELP);
                 return true;
             default:
+                if (DebateCommands.NAMES.contains(cmd)) {
+                    return DebateCommands.execute(s, cmd, args, out, err);
+                }
                 err.println("shell: unknown command '" + cmd + "'; try help");
                 return false;
         }

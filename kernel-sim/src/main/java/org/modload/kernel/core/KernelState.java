@@ -3,8 +3,10 @@ package org.modload.kernel.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +35,11 @@ import org.modload.kernel.model.KernelSnapshot;
 import org.modload.kernel.model.KernelSymbol;
 import org.modload.kernel.model.LoadPhase;
 import org.modload.kernel.model.ModuleEvent;
+import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.Taint;
+import org.modload.kernel.model.UnloadPolicy;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.spi.Architecture;
 
@@ -58,6 +63,13 @@ public final class KernelState {
     record Export(KernelSymbol symbol, Module owner) {
     }
 
+    /**
+     * 2.4's {@code create_module} entry: a name and memory, listed at {@code listedAt} among
+     * the modules, waiting for {@code init_module}.
+     */
+    record Reservation(String name, long address, long size, long listedAt) {
+    }
+
     private final KernelConfig config;
     private final Architecture arch;
     private final Duration symbolWait;
@@ -77,6 +89,11 @@ public final class KernelState {
     private final Map<String, Module> byName = new ConcurrentHashMap<>();
     private final Map<String, Export> moduleExports = new HashMap<>();
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
+    /** create_module's entries not (or no longer) initialized, by name, oldest first (2.4 only). */
+    private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+    /** Each listed module's place in the list, shared with reservations, so both list in one order. */
+    private final Map<Module, Long> listedAt = new HashMap<>();
+    private long listings;
 
     /**
      * @param config what the kernel is booted with
@@ -186,6 +203,28 @@ public final class KernelState {
         }
     }
 
+    /**
+     * The module list as /proc/modules walks it, most recent first: formed modules and
+     * create_module's uninitialized entries in one order.
+     */
+    public List<ModuleListEntry> listing() {
+        mutex.lock();
+        try {
+            Map<Long, ModuleListEntry> byPlace = new TreeMap<>(Comparator.reverseOrder());
+            for (Module m : list.nodes()) {
+                if (m.state() != ModuleState.UNFORMED) {
+                    byPlace.put(listedAt.get(m), new ModuleListEntry.Formed(view(m)));
+                }
+            }
+            for (Reservation r : reservations.values()) {
+                byPlace.put(r.listedAt(), new ModuleListEntry.Uninitialized(r.name(), r.address(), r.size()));
+            }
+            return List.copyOf(byPlace.values());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     /** The copy callers see of {@code m}; with the mutex held. */
     ModuleView view(Module m) {
         return m.view(names(list.successors(m)), names(list.predecessors(m)));
@@ -252,6 +291,9 @@ public final class KernelState {
                 mods.add(v.name() + " " + v.state() + " " + v.refcount() + " uses=" + v.uses() + " usedBy=" + v.usedBy()
                         + " " + v.size());
             }
+            for (Reservation r : reservations.values()) {
+                mods.add(r.name() + " UNINITIALIZED 0 uses=[] usedBy=[] " + r.size());
+            }
             return new KernelSnapshot(mods, new ArrayList<>(new TreeSet<>(moduleExports.keySet())), area.inUse(),
                     area.ranges(), taints());
         } finally {
@@ -259,15 +301,23 @@ public final class KernelState {
         }
     }
 
+    /** {@link #beginDelete(String, boolean, UnloadPolicy)} with Linux's policy. */
+    public Module beginDelete(String name, boolean force) {
+        return beginDelete(name, force, UnloadPolicy.LINUX);
+    }
+
     /**
      * delete_module's checks under the mutex: the module leaves LIVE for GOING, its exit is the
-     * caller's to run (without the mutex), then {@link #finishDelete}.
+     * caller's to run (without the mutex), then {@link #finishDelete}, or, when an exit allowed
+     * to fail refused, {@link #exitRefused}.
      *
      * @param force O_TRUNC: unload even when referenced or without exit (taints R)
+     * @param policy under {@link UnloadPolicy#EXIT_MAY_FAIL} references are not counted here:
+     *     the module's exit decides
      * @throws KernelException ENOENT when not loaded, EWOULDBLOCK when other modules use it or
-     *     references are held, EBUSY when not LIVE or it has init but no exit
+     *     (Linux's policy) references are held, EBUSY when not LIVE or it has init but no exit
      */
-    public Module beginDelete(String name, boolean force) {
+    public Module beginDelete(String name, boolean force, UnloadPolicy policy) {
         mutex.lock();
         try {
             Module m = byName.get(name);
@@ -290,7 +340,7 @@ public final class KernelState {
                 }
                 taint(m, Taint.FORCED_UNLOAD);
             }
-            if (!m.releaseBase()) {
+            if (policy == UnloadPolicy.LINUX && !m.releaseBase()) {
                 if (!force) {
                     throw new KernelException(Errno.EWOULDBLOCK, null, name, "Module " + name + " is in use");
                 }
@@ -299,6 +349,51 @@ public final class KernelState {
             m.moveTo(ModuleState.GOING);
             moduleWq.signalAll();
             return m;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * An exit allowed to fail refused: {@code m} is LIVE again, its references, dependencies and
+     * exports as they were.
+     */
+    public void exitRefused(Module m) {
+        mutex.lock();
+        try {
+            m.exitRefused();
+            moduleWq.signalAll();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** A forced delete_module went on against an exit's refusal: the kernel is tainted R. */
+    public void forcedPastRefusal(Module m) {
+        mutex.lock();
+        try {
+            taint(m, Taint.FORCED_UNLOAD);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * 2.4's delete_module of a create_module entry that was never initialized: its memory and
+     * name are freed; no exit runs, there is no code.
+     *
+     * @return whether there was such an entry
+     */
+    public boolean deleteReservation(String name) {
+        mutex.lock();
+        try {
+            Reservation r = reservations.remove(name);
+            if (r == null) {
+                return false;
+            }
+            area.free(r.address());
+            moduleWq.signalAll();
+            return true;
         } finally {
             mutex.unlock();
         }
@@ -350,8 +445,12 @@ public final class KernelState {
         try {
             while (true) {
                 Module old = byName.get(m.name());
-                if (old == null) {
+                if (old == null && !reservations.containsKey(m.name())) {
                     break;
+                }
+                if (old == null) {
+                    throw new KernelException(Errno.EEXIST, LoadPhase.ALLOCATE, file,
+                            "Module " + m.name() + " is already loaded (uninitialized)");
                 }
                 if (old.state() == ModuleState.LIVE) {
                     throw new KernelException(Errno.EEXIST, LoadPhase.ALLOCATE, file,
@@ -361,6 +460,7 @@ public final class KernelState {
             }
             list.addNode(m);
             byName.put(m.name(), m);
+            listedAt.put(m, listings++);
         } finally {
             mutex.unlock();
         }
@@ -388,6 +488,53 @@ public final class KernelState {
     void removeUnformed(Module m) {
         list.removeNode(m);
         byName.remove(m.name(), m);
+        listedAt.remove(m);
+    }
+
+    // --- 2.4's create_module entries, for LegacyLoader; mutex held ---
+
+    /** Whether a module or a create_module entry has {@code name}. */
+    boolean nameTaken(String name) {
+        return byName.containsKey(name) || reservations.containsKey(name);
+    }
+
+    /** The module of that name in the list, UNFORMED ones included, or null. */
+    Module listedModule(String name) {
+        return byName.get(name);
+    }
+
+    /** A new create_module entry, listed after everything listed so far. */
+    Reservation reserve(String name, long address, long size) {
+        Reservation r = new Reservation(name, address, size, listings++);
+        reservations.put(name, r);
+        return r;
+    }
+
+    /** The entry of {@code name}, or null. */
+    Reservation reservation(String name) {
+        return reservations.get(name);
+    }
+
+    /**
+     * init_module claims {@code r}: it leaves the reservations and {@code m}, UNFORMED, takes its
+     * name, memory and place in the list.
+     */
+    void claim(Reservation r, Module m) {
+        reservations.remove(r.name());
+        list.addNode(m);
+        byName.put(m.name(), m);
+        listedAt.put(m, r.listedAt());
+    }
+
+    /** Undoes {@link #claim}: {@code m} goes, {@code r} is back, its memory still reserved. */
+    void unclaim(Reservation r, Module m) {
+        removeUnformed(m);
+        reservations.put(r.name(), r);
+    }
+
+    /** Every formed module's exports with their owners. */
+    List<Export> moduleExportList() {
+        return List.copyOf(moduleExports.values());
     }
 
     /** Mutex held: whether {@code user} already has a ref_module edge to {@code used}. */

@@ -88,6 +88,17 @@ public final class Module {
         state = next;
     }
 
+    /**
+     * exit-may-fail's refusal: GOING back to LIVE, the one transition Linux never makes (there
+     * an exit cannot refuse, so GOING has no way back).
+     */
+    void exitRefused() {
+        if (state != ModuleState.GOING) {
+            throw new IllegalStateException(name + ": an exit can refuse only while GOING, not " + state);
+        }
+        state = ModuleState.LIVE;
+    }
+
     /** What relocation and the architecture made of it, set once as it is formed (before COMING). */
     void formed(LoadedImage relocated, List<ModuleSymbol> kallsyms, List<KernelSymbol> exported,
             List<RegisteredTable> registered) {

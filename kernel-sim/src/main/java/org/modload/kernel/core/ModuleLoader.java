@@ -52,7 +52,7 @@ import org.modload.loader.spi.RegisteredTable;
  * init between {@link #prepare} and {@link #complete}. One instance serves one load on one
  * thread.
  */
-public final class ModuleLoader {
+public final class ModuleLoader implements ModuleFormation {
     private final KernelState kernel;
     private final String file;
     private final ByteBuffer bytes;
@@ -82,6 +82,7 @@ public final class ModuleLoader {
      * @throws KernelException with the errno and phase of the first failure; the kernel is then
      *     as it was before the call
      */
+    @Override
     public ModuleView prepare() {
         try {
             form();
@@ -93,6 +94,7 @@ public final class ModuleLoader {
     }
 
     /** The module being loaded, once {@link #prepare} returned. */
+    @Override
     public Module module() {
         return module;
     }
@@ -107,6 +109,7 @@ public final class ModuleLoader {
      * @throws KernelException INIT with init's errno, or LIVE for a fault injected there; the
      *     kernel is then as it was before {@link #prepare}
      */
+    @Override
     public ModuleView complete(int ret, RuntimeException thrown) {
         RuntimeException failure = thrown;
         kernel.mutex.lock();

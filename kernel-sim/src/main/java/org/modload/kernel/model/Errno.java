@@ -11,6 +11,7 @@ public enum Errno {
     EBUSY(16, "Device or resource busy"),
     EEXIST(17, "File exists"),
     EINVAL(22, "Invalid argument"),
+    ENOSYS(38, "Function not implemented"),
     ELOOP(40, "Too many levels of symbolic links"),
     ENOKEY(126, "Required key not available"),
     EKEYREJECTED(129, "Key was rejected by service");

@@ -39,6 +39,11 @@ public record ModuleFacts(String name, String license, Optional<String> vermagic
      * EXPORT_SYMBOL_GPL symbols.
      */
     public boolean gplCompatible() {
+        return gplCompatible(license);
+    }
+
+    /** license_is_gpl_compatible() of a {@code license} field. */
+    public static boolean gplCompatible(String license) {
         return switch (license) {
             case "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL" -> true;
             default -> false;

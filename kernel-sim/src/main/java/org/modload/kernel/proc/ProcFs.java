@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.modload.kernel.Kernel;
 import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleSymbol;
 import org.modload.kernel.model.ModuleView;
@@ -18,11 +19,17 @@ public final class ProcFs {
     /**
      * /proc/modules (m_show): {@code name size refcount holders, state address [taints]}, the most
      * recently loaded module first, holders most recent first, {@code -} when there are none.
+     * An entry 2.4's create_module left uninitialized has state {@code Uninitialized}.
      * Reads one consistent list of the kernel's modules; changes nothing.
      */
     public static List<String> modules(Kernel kernel) {
         List<String> out = new ArrayList<>();
-        for (ModuleView m : kernel.modules()) {
+        for (ModuleListEntry e : kernel.moduleList()) {
+            if (e instanceof ModuleListEntry.Uninitialized u) {
+                out.add(String.format("%s %d 0 - Uninitialized 0x%016x", u.name(), u.size(), u.address()));
+                continue;
+            }
+            ModuleView m = ((ModuleListEntry.Formed) e).module();
             StringBuilder sb = new StringBuilder();
             sb.append(m.name()).append(' ').append(m.size()).append(' ').append(m.refcount()).append(' ');
             List<String> holders = new ArrayList<>(m.usedBy());

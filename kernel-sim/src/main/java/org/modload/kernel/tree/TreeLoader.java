@@ -24,6 +24,7 @@ import org.modload.kernel.LoadOptions;
 import org.modload.kernel.diag.DependencyCycleException;
 import org.modload.kernel.diag.Errnos;
 import org.modload.kernel.diag.KernelInputException;
+import org.modload.kernel.insmod.Insmod;
 import org.modload.kernel.model.Errno;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.modinfo.ModuleInfo;
@@ -242,7 +243,7 @@ public final class TreeLoader {
                 Failure failure = null;
                 try {
                     Path p = byName.get(name).path();
-                    kernel.load(p.getFileName().toString(), map(p), options);
+                    Insmod.insert(kernel, p.getFileName().toString(), map(p), options);
                     loaded.incrementAndGet();
                 } catch (KernelException e) {
                     failure = new Failure(name, e.errno(), e.getMessage());

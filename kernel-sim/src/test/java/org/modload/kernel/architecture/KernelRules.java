@@ -22,8 +22,8 @@ final class KernelRules {
     }
 
     /** The packages of the table, by layer name. */
-    static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Tree", "Image",
-            "Modinfo", "Symvers", "Depmod", "Cli");
+    static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Tree", "Insmod",
+            "Image", "Modinfo", "Symvers", "Depmod", "Cli");
 
     static List<LayeringRules.Named> all(String root) {
         String kernel = root + ".kernel";
@@ -51,6 +51,7 @@ final class KernelRules {
             .layer("Boot").definedBy(kernel + ".boot..")
             .layer("Proc").definedBy(kernel + ".proc..")
             .layer("Tree").definedBy(kernel + ".tree..")
+            .layer("Insmod").definedBy(kernel + ".insmod..")
             .layer("Image").definedBy(kernel + ".image..")
             .layer("Modinfo").definedBy(kernel + ".modinfo..")
             .layer("Symvers").definedBy(kernel + ".symvers..")
@@ -63,13 +64,14 @@ final class KernelRules {
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Facade")
             .whereLayer("Boot").mayOnlyAccessLayers("Model", "Image", "Symvers")
             .whereLayer("Proc").mayOnlyAccessLayers("Facade", "Model")
-            .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo")
+            .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo", "Insmod")
+            .whereLayer("Insmod").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo")
             .whereLayer("Image").mayOnlyAccessLayers("Diag")
             .whereLayer("Modinfo").mayOnlyAccessLayers("Diag")
             .whereLayer("Symvers").mayOnlyAccessLayers("Diag")
             .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo")
-            .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Tree", "Image", "Modinfo",
-                    "Symvers", "Depmod")
+            .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Tree", "Insmod", "Image",
+                    "Modinfo", "Symvers", "Depmod")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
     }
 }
