@@ -29,7 +29,7 @@ class TlsRefusalTest {
         ElfFile obj = RelocationFixtures.parse(Fixture.copy("i386-refuse-tls-le.o", work));
         RelocationException e = assertThrows(RelocationException.class, () -> new LinkEngine(ARCH).link(obj,
                 Profile.PERMISSIVE, new LayoutPolicy.Linux(ARCH.moduleAreaBase()),
-                RelocationFixtures.resolver(Map.of("tls_var", 0x40L))));
+                RelocationFixtures.resolver(Map.of("tls_var", 0x40L, "printk", 0xc1000000L))));
         RelocationFixtures.assertUnsupported(e, obj, ".text", 0x7, "R_386_TLS_LE", "tls_var",
                 "i386-refuse-tls-le.o:(.text+0x7): unsupported relocation type R_386_TLS_LE: thread-local storage"
                         + " needs a TLS runtime, which a fixed-address image does not have; references 'tls_var'");

@@ -116,7 +116,7 @@ class ExecutionCellTest {
     @Test
     void aRefusalElsewhereThanAtSuchARelocationMissesItsExpectation() throws Exception {
         ProgramBuild b = build("data", Variant.of("-O2", "-fno-pic"));
-        Expectation e = ExecutionMatrixTest.NON_PIC_ABOVE_4GIB;
+        Expectation e = ExecutionMatrix.NON_PIC_ABOVE_4GIB;
         // The .text.startup offset 0x1 holds no relocation; counter is referenced, but elsewhere.
         String message = "data.o:(.text.startup+0x1): relocation R_X86_64_32 out of range: 140000000000000 is not in "
                 + "[0, 4294967295]; references 'counter'";
