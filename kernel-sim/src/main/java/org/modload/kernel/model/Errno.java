@@ -12,6 +12,9 @@ public enum Errno {
     EEXIST(17, "File exists"),
     EINVAL(22, "Invalid argument"),
     ELOOP(40, "Too many levels of symbolic links"),
+    ENODATA(61, "No data available"),
+    ENOPKG(65, "Package not installed"),
+    EBADMSG(74, "Bad message"),
     ENOKEY(126, "Required key not available"),
     EKEYREJECTED(129, "Key was rejected by service");
 
