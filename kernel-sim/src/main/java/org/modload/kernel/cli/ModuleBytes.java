@@ -33,7 +33,7 @@ final class ModuleBytes {
         try (InputStream in = new XZInputStream(new ByteArrayInputStream(bytes))) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new IOException(file + ": xz-compressed module cannot be decompressed: " + e.getMessage(), e);
+            throw new IOException("xz-compressed module cannot be decompressed: " + e.getMessage(), e);
         }
     }
 

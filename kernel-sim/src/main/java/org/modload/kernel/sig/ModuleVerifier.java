@@ -133,7 +133,8 @@ public final class ModuleVerifier {
                 ok = info.verify(new JcaSignerInfoVerifierBuilder(new JcaDigestCalculatorProviderBuilder().build())
                         .setProvider(provider.get()).build(key.publicKey()));
             } catch (OperatorCreationException e) {
-                throw fail(Reason.REJECTED, what + " cannot be checked here: " + e.getMessage(), e);
+                // As a kernel without the algorithm's module: public_key_verify_signature() fails, EKEYREJECTED.
+                throw fail(Reason.REJECTED, what + " cannot be checked: no provider here implements it", e);
             } catch (CMSException | RuntimeException e) {
                 // A signature value of the wrong size or encoding: the kernel's verify fails too.
                 throw ModuleSignatureException.at(file, Reason.REJECTED, trailer.pkcs7Offset(), what

@@ -92,6 +92,22 @@ class VerifyCommandTest {
         assertEquals(new Run(0, compressed + ": OK sha256 signer \"modload test cli key\" key 16:03\n", ""), r);
     }
 
+    /** A file that cannot be read is its own line; the others are still verified. */
+    @Test
+    void anUnreadableModuleIsItsLineAndTheRestAreChecked() throws IOException {
+        Path corrupt = Files.write(dir.resolve("corrupt.ko.xz"), new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1, 2, 3});
+        Path missing = dir.resolve("missing.ko");
+        Run r = modload("", "verify", "--cert", key.der().toString(), corrupt.toString(), missing.toString(),
+                signed.toString());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(1, r.status());
+        assertEquals(3, lines.size(), r.out());
+        assertEquals(true, lines.get(0).startsWith(corrupt + ": cannot read: xz-compressed module cannot be decompressed: "),
+                lines.get(0));
+        assertEquals(missing + ": cannot read: no such file", lines.get(1));
+        assertEquals(signed + ": OK sha256 signer \"modload test cli key\" key 16:03", lines.get(2));
+    }
+
     @Test
     void verifyWithoutKeysIsAUsageError() {
         Run r = modload("", "verify", signed.toString());
