@@ -22,6 +22,7 @@ module org.modload.kernel {
     exports org.modload.kernel.depmod;
     exports org.modload.kernel.symvers;
     exports org.modload.kernel.modinfo;
+    exports org.modload.kernel.sig;
 
     // picocli injects options into the command objects.
     opens org.modload.kernel.cli to info.picocli;

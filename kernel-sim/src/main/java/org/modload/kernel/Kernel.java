@@ -77,7 +77,8 @@ public final class Kernel {
     public static Kernel boot(KernelConfig config, Architectures archs, KernelParameters parameters) {
         Architecture arch = archs.find(config.machine()).orElseThrow(() -> new IllegalArgumentException(
                 "no architecture plugin installed for " + config.machine()));
-        return new Kernel(new KernelState(config, arch, parameters.symbolWait(), parameters.trace()), parameters);
+        return new Kernel(new KernelState(config, arch, parameters.symbolWait(), parameters.trace(),
+                parameters.signaturePolicy()), parameters);
     }
 
     /** What the kernel was told at boot: its policies among them. */

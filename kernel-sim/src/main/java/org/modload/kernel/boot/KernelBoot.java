@@ -8,8 +8,11 @@ import java.util.OptionalLong;
 
 import org.modload.kernel.image.KernelExport;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.diag.CertificateFormatException;
 import org.modload.kernel.model.KernelConfig;
+import org.modload.kernel.model.Keyring;
 import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.sig.Certificates;
 import org.modload.kernel.symvers.ModuleSymvers;
 import org.modload.kernel.symvers.SymversEntry;
 import org.modload.loader.spi.Architecture;
@@ -26,12 +29,27 @@ public final class KernelBoot {
 
     /**
      * A kernel from its image alone: the exports (addresses, CRCs, GPL-only, namespaces) of its
-     * {@code __ksymtab}/{@code __kcrctab}, its vermagic and sizeof(struct module).
+     * {@code __ksymtab}/{@code __kcrctab}, its vermagic and sizeof(struct module), and the keys
+     * of its certificate list ({@link #keyring}).
+     *
+     * @throws CertificateFormatException when a certificate of the image cannot be read
      */
     public static KernelConfig fromImage(KernelImage image, String release) {
         List<KernelSymbol> exports = image.exports().stream().map(KernelBoot::symbol).toList();
         return new KernelConfig(image.machine(), release, image.vermagic(), image.structModuleSize(),
-                image.modversions(), exports, MODULE_AREA);
+                image.modversions(), exports, MODULE_AREA, keyring(image));
+    }
+
+    /**
+     * The kernel's built-in trusted keys: one per certificate of the image's
+     * {@code system_certificate_list}, as {@code load_system_certificate_list()} adds them at boot.
+     *
+     * @throws CertificateFormatException when one of them cannot be read (Linux logs such a
+     *     certificate and goes on; here a kernel image that carries one is refused, so that a
+     *     keyring is never silently short of a key)
+     */
+    public static Keyring keyring(KernelImage image) {
+        return new Keyring(image.certificates().stream().map(c -> Certificates.parse(c.location(), c.der())).toList());
     }
 
     /** The release a kernel image says it is: vermagic's first word, else the image's name. */
@@ -43,9 +61,10 @@ public final class KernelBoot {
      * A kernel from {@code Module.symvers}: the kernel's own exports with their CRCs, GPL-only
      * flags and namespaces; each address from {@code systemMap} when it names the symbol, else
      * from the image's export tables, else synthetic ({@link SyntheticSymbols}). Vermagic and
-     * sizeof(struct module) come from the image when there is one.
+     * sizeof(struct module) come from the image when there is one, and so do the keys.
      *
      * @param arch the kernel's architecture (the image's, when given)
+     * @throws CertificateFormatException when a certificate of the image cannot be read
      */
     public static KernelConfig fromSymvers(ModuleSymvers symvers, Optional<KernelImage> image,
             Map<String, Long> systemMap, Architecture arch) {
@@ -60,7 +79,7 @@ public final class KernelBoot {
         }
         return new KernelConfig(arch.machine(), image.map(KernelBoot::release).orElse("unknown"),
                 image.flatMap(KernelImage::vermagic), image.map(KernelImage::structModuleSize).orElse(OptionalLong.empty()),
-                true, exports, MODULE_AREA);
+                true, exports, MODULE_AREA, image.map(KernelBoot::keyring).orElse(Keyring.empty()));
     }
 
     private static KernelSymbol symbol(KernelExport e) {

@@ -3,6 +3,7 @@ package org.modload.kernel.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,7 +13,10 @@ import org.modload.kernel.LoadOptions;
 import org.modload.kernel.boot.BuiltinKernel;
 import org.modload.kernel.boot.KernelBoot;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.LoadPolicy;
+import org.modload.kernel.model.SignaturePolicy;
+import org.modload.kernel.model.TrustedKey;
 import org.modload.kernel.model.UnloadPolicy;
 import org.modload.kernel.symvers.ModuleSymvers;
 import org.modload.loader.spi.Architecture;
@@ -24,9 +28,10 @@ import picocli.CommandLine.Option;
  * The kernel a command boots: from {@code --symvers} (the kernel's exports, CRCs, GPL-only,
  * namespaces) with addresses from {@code --kernel-image} (its export tables) or a real
  * {@code --system-map}, else synthetic addresses; from the image alone; or the built-in kernel
- * of {@code --arch}. The architectures are the ones ServiceLoader finds: the command line is
- * where modload discovers plugins. {@code --load-policy} and {@code --unload-policy} choose the
- * two policies of the 2002 debate (Linux's by default).
+ * of {@code --arch}. Module signatures are checked against the image's keys and those of
+ * {@code --cert} files, and enforced with {@code --sig-enforce}. The architectures are the ones
+ * ServiceLoader finds: the command line is where modload discovers plugins. {@code --load-policy}
+ * and {@code --unload-policy} choose the two policies of the 2002 debate (Linux's by default).
  */
 final class KernelOptions {
 
@@ -69,8 +74,16 @@ final class KernelOptions {
                 "--load-policy: no policy '" + loadPolicy + "' (linux, legacy-2.4)"));
         UnloadPolicy unload = UnloadPolicy.named(unloadPolicy).orElseThrow(() -> new UsageException(
                 "--unload-policy: no policy '" + unloadPolicy + "' (linux, exit-may-fail)"));
-        return KernelParameters.defaults().withLoadPolicy(load).withUnloadPolicy(unload);
+        return KernelParameters.defaults().withLoadPolicy(load).withUnloadPolicy(unload)
+                .withSignaturePolicy(sigEnforce ? SignaturePolicy.ENFORCE : SignaturePolicy.WARN);
     }
+
+    @Option(names = "--sig-enforce", description = "Refuse modules whose signature is not verified (module.sig_enforce=1).")
+    boolean sigEnforce;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "Also trust the certificates of this file (DER or PEM)"
+            + " for module signatures; repeatable.")
+    List<Path> certs = List.of();
 
     LoadOptions loadOptions() {
         LoadOptions o = LoadOptions.defaults();
@@ -78,20 +91,27 @@ final class KernelOptions {
     }
 
     /**
-     * Reads the given files and boots the kernel they describe.
+     * Reads the given files and boots the kernel they describe, with its keyring and the
+     * {@code --cert} keys, enforcing signatures with {@code --sig-enforce}.
      *
      * @throws UsageException for options that do not go together or an unknown architecture
      */
     Kernel boot() throws IOException {
         Architectures archs = Architectures.installed();
+        KernelConfig config = config(archs);
+        List<TrustedKey> more = VerifyCommand.certificateKeys(certs);
         KernelParameters parameters = parameters();
+        return Kernel.boot(config.withKeyring(config.keyring().with(more)), archs, parameters);
+    }
+
+    private KernelConfig config(Architectures archs) throws IOException {
         KernelImage image = kernelImage == null ? null : KernelImage.read(kernelImage);
         if (symvers == null && image == null && systemMap == null) {
             Architecture a = ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
-            return Kernel.boot(BuiltinKernel.config(a), archs, parameters);
+            return BuiltinKernel.config(a);
         }
         if (symvers == null && image != null && systemMap == null) {
-            return Kernel.boot(KernelBoot.fromImage(image, KernelBoot.release(image)), archs, parameters);
+            return KernelBoot.fromImage(image, KernelBoot.release(image));
         }
         if (symvers == null) {
             throw new UsageException("--system-map needs --symvers (the map has no CRCs or export flags)");
@@ -102,7 +122,6 @@ final class KernelOptions {
         }
         Architecture a = image != null ? archs.require(image.machine(), image.name())
                 : ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
-        return Kernel.boot(KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map, a),
-                archs, parameters);
+        return KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map, a);
     }
 }

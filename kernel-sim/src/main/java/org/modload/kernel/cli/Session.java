@@ -23,6 +23,7 @@ import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.UnloadPolicy;
 import org.modload.kernel.proc.ProcFs;
+import org.modload.kernel.proc.SysFs;
 import org.modload.kernel.tree.TreeLoader;
 
 /**
@@ -233,6 +234,17 @@ final class Session {
     /** cat /proc/modules. */
     void procModules(PrintWriter out) {
         ProcFs.modules(kernel).forEach(out::println);
+    }
+
+    /** cat /sys/module/NAME/taint: the module's taint letters, or cat's message when it is not loaded. */
+    boolean moduleTaint(String name, PrintWriter out, PrintWriter err) {
+        Optional<String> taint = SysFs.moduleTaint(kernel, name);
+        if (taint.isEmpty()) {
+            err.println("cat: /sys/module/" + name + "/taint: No such file or directory");
+            return false;
+        }
+        out.println(taint.get());
+        return true;
     }
 
     /** cat /proc/kallsyms. */

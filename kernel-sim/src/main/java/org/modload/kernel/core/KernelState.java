@@ -38,8 +38,10 @@ import org.modload.kernel.model.ModuleEvent;
 import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleView;
+import org.modload.kernel.model.SignaturePolicy;
 import org.modload.kernel.model.Taint;
 import org.modload.kernel.model.UnloadPolicy;
+import org.modload.kernel.sig.ModuleVerifier;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.spi.Architecture;
 
@@ -74,6 +76,8 @@ public final class KernelState {
     private final Architecture arch;
     private final Duration symbolWait;
     private final Consumer<ModuleEvent> trace;
+    private final SignaturePolicy signaturePolicy;
+    private final ModuleVerifier verifier = new ModuleVerifier();
     private final Map<String, KernelSymbol> kernelExports;
     private final ModuleArea area;
     private final AtomicLong crcChecks = new AtomicLong();
@@ -100,9 +104,12 @@ public final class KernelState {
      * @param arch its architecture (the caller checked it matches {@code config.machine()})
      * @param symbolWait how long a load waits for an exporter still in its init (Linux: 30 s)
      * @param trace told of every change of the module list, with the mutex held
+     * @param signaturePolicy what module_sig_check does with a module that is not verified
      */
-    public KernelState(KernelConfig config, Architecture arch, Duration symbolWait, Consumer<ModuleEvent> trace) {
+    public KernelState(KernelConfig config, Architecture arch, Duration symbolWait, Consumer<ModuleEvent> trace,
+            SignaturePolicy signaturePolicy) {
         this.config = Objects.requireNonNull(config, "config");
+        this.signaturePolicy = Objects.requireNonNull(signaturePolicy, "signaturePolicy");
         this.arch = Objects.requireNonNull(arch, "arch");
         this.symbolWait = Objects.requireNonNull(symbolWait, "symbolWait");
         this.trace = Objects.requireNonNull(trace, "trace");
@@ -136,6 +143,16 @@ public final class KernelState {
     /** The kernel's architecture. */
     public Architecture architecture() {
         return arch;
+    }
+
+    /** What module_sig_check does with a module that is not verified. */
+    public SignaturePolicy signaturePolicy() {
+        return signaturePolicy;
+    }
+
+    /** The kernel's signature verifier, shared by its loads (thread-safe). */
+    ModuleVerifier verifier() {
+        return verifier;
     }
 
     // --- system calls and queries ---

@@ -147,10 +147,12 @@ public final class ModuleLoader implements ModuleFormation {
     private void form() {
         enter(LoadPhase.SIGNATURE);
         boolean signed = ModuleSignature.isSigned(bytes);
-        ByteBuffer elfBytes = ModuleSignature.unsignedContent(file, bytes);
-        if (!signed) {
+        SignatureCheck.Outcome signature = SignatureCheck.run(kernel.verifier(), file, bytes, kernel.config().keyring(),
+                kernel.signaturePolicy(), request.ignoreVermagic() || request.ignoreModversions());
+        if (signature.unverified()) {
             taints.add(Taint.UNSIGNED);
         }
+        ByteBuffer elfBytes = signature.module();
 
         enter(LoadPhase.ELF_VALIDITY);
         ElfFile obj = ElfFile.parse(file, elfBytes);

@@ -15,6 +15,10 @@ import org.modload.loader.diag.UnresolvedSymbolException;
  * architecture, {@code .modinfo}, signature trailer) is ENOEXEC; an unknown symbol is ENOENT. Input
  * errors outside a load have the errno a tool reports for them: a malformed kernel image ENOEXEC,
  * a malformed Module.symvers EINVAL, a dependency cycle ELOOP, an unreadable module tree ENOENT.
+ * A module signature that does not verify answers as module_sig_check() does, by its reason:
+ * unsigned ENODATA, malformed EBADMSG, unsupported crypto ENOPKG, a PKCS#7 kind the parser
+ * refuses EINVAL, no such key ENOKEY, a signature that does not verify EKEYREJECTED; a keyring
+ * certificate that cannot be read is EBADMSG, as x509_cert_parse() answers.
  * Both families are sealed; a test checks that every subclass has its row here.
  */
 public final class Errnos {
@@ -49,6 +53,24 @@ public final class Errnos {
         if (e instanceof ModuleTreeException) {
             return Errno.ENOENT;
         }
+        if (e instanceof ModuleSignatureException s) {
+            return of(s.reason());
+        }
+        if (e instanceof CertificateFormatException) {
+            return Errno.EBADMSG;
+        }
         throw new IllegalArgumentException("no errno for " + e.getClass().getName());
+    }
+
+    /** The errno module_sig_check() returns for a signature that fails for {@code reason}. */
+    public static Errno of(ModuleSignatureException.Reason reason) {
+        return switch (reason) {
+            case UNSIGNED -> Errno.ENODATA;
+            case MALFORMED -> Errno.EBADMSG;
+            case UNSUPPORTED -> Errno.ENOPKG;
+            case INVALID -> Errno.EINVAL;
+            case NO_KEY -> Errno.ENOKEY;
+            case REJECTED -> Errno.EKEYREJECTED;
+        };
     }
 }

@@ -21,9 +21,11 @@ import org.modload.loader.elf.Machine;
 
 /**
  * What a module loader needs from a kernel image: the symbols the kernel exports, with their
- * addresses, CRCs, GPL-only flags and namespaces, and the kernel's section headers to place an
- * address. Read from an x86 {@code vmlinuz}: the bzImage's xz payload is decompressed to the
- * vmlinux ELF, whose export tables are read (see {@link ExportTable} for their layout).
+ * addresses, CRCs, GPL-only flags and namespaces, the certificates module signatures are checked
+ * against, and the kernel's section headers to place an address. Read from an x86
+ * {@code vmlinuz}: the bzImage's xz payload is decompressed to the vmlinux ELF, whose export
+ * tables (see {@link ExportTable} for their layout) and certificate list
+ * ({@link SystemCertificates}) are read.
  * Immutable; the decompressed kernel is not kept.
  */
 public final class KernelImage {
@@ -39,10 +41,13 @@ public final class KernelImage {
     private final boolean modversions;
     private final Optional<String> vermagic;
     private final OptionalLong structModuleSize;
+    private final List<SystemCertificate> certificates;
 
     private KernelImage(String name, Machine machine, ElfClass elfClass, List<KernelSection> sections,
-            ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize) {
+            ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize,
+            List<SystemCertificate> certificates) {
         this.vermagic = vermagic;
+        this.certificates = List.copyOf(certificates);
         this.structModuleSize = structModuleSize;
         this.name = name;
         this.machine = machine;
@@ -101,7 +106,7 @@ public final class KernelImage {
         }
         ExportTable table = ExportTable.read(name, elf);
         return new KernelImage(name, elf.machine(), elf.elfClass(), sections(elf), table,
-                KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf));
+                KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf), SystemCertificates.find(name, elf));
     }
 
     private static List<KernelSection> sections(ElfFile elf) {
@@ -118,6 +123,14 @@ public final class KernelImage {
     /** {@code sizeof(struct module)} from the kernel's BTF, which every module's {@code .gnu.linkonce.this_module} must equal. */
     public OptionalLong structModuleSize() {
         return structModuleSize;
+    }
+
+    /**
+     * The certificates of the kernel's {@code system_certificate_list} (its build-time module
+     * signing key first), as DER; empty when the image holds none.
+     */
+    public List<SystemCertificate> certificates() {
+        return certificates;
     }
 
     /** The name given at read time, usually the file name. */

@@ -13,6 +13,9 @@ public enum Errno {
     EINVAL(22, "Invalid argument"),
     ENOSYS(38, "Function not implemented"),
     ELOOP(40, "Too many levels of symbolic links"),
+    ENODATA(61, "No data available"),
+    ENOPKG(65, "Package not installed"),
+    EBADMSG(74, "Bad message"),
     ENOKEY(126, "Required key not available"),
     EKEYREJECTED(129, "Key was rejected by service");
 

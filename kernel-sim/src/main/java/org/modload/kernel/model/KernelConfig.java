@@ -18,15 +18,29 @@ import org.modload.loader.elf.Machine;
  * @param modversions whether CRCs are checked (CONFIG_MODVERSIONS)
  * @param exports the kernel's own exported symbols
  * @param moduleAreaSize the size of the module area, from the architecture's module area base
+ * @param keyring the keys module signatures are checked against (the certificates compiled into
+ *     the image, and any added)
  */
 public record KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
-        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize) {
+        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize, Keyring keyring) {
 
     public KernelConfig {
         Objects.requireNonNull(machine);
         Objects.requireNonNull(release);
         Objects.requireNonNull(vermagic);
         Objects.requireNonNull(structModuleSize);
+        Objects.requireNonNull(keyring);
         exports = List.copyOf(exports);
+    }
+
+    /** A kernel without keys: every signed module fails its check with ENOKEY. */
+    public KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
+            boolean modversions, List<KernelSymbol> exports, long moduleAreaSize) {
+        this(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize, Keyring.empty());
+    }
+
+    /** This configuration with another keyring. */
+    public KernelConfig withKeyring(Keyring k) {
+        return new KernelConfig(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize, k);
     }
 }

@@ -8,7 +8,10 @@ package org.modload.kernel.model;
  * (RESOLVE_SYMBOLS), and for the state changes (COMING, LIVE).
  */
 public enum LoadPhase {
-    /** module_sig_check: the appended signature is recorded (verified by a later issue). */
+    /**
+     * module_sig_check: the appended signature verified against the kernel's keyring, first of
+     * all, as the kernel's signature policy says ({@link SignaturePolicy}).
+     */
     SIGNATURE,
     /** elf_validity_cache_copy: the structural checks of the ELF reader. */
     ELF_VALIDITY,

@@ -23,7 +23,7 @@ final class KernelRules {
 
     /** The packages of the table, by layer name. */
     static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Tree", "Insmod",
-            "Image", "Modinfo", "Symvers", "Depmod", "Cli");
+            "Image", "Modinfo", "Symvers", "Depmod", "Sig", "Cli");
 
     static List<LayeringRules.Named> all(String root) {
         String kernel = root + ".kernel";
@@ -56,13 +56,14 @@ final class KernelRules {
             .layer("Modinfo").definedBy(kernel + ".modinfo..")
             .layer("Symvers").definedBy(kernel + ".symvers..")
             .layer("Depmod").definedBy(kernel + ".depmod..")
+            .layer("Sig").definedBy(kernel + ".sig..")
             .layer("Cli").definedBy(kernel + ".cli..")
             .whereLayer("Facade").mayOnlyAccessLayers("Core", "Model")
             .whereLayer("Model").mayNotAccessAnyLayer()
             .whereLayer("Diag").mayOnlyAccessLayers("Model")
-            .whereLayer("Core").mayOnlyAccessLayers("Model", "Diag", "Modinfo")
+            .whereLayer("Core").mayOnlyAccessLayers("Model", "Diag", "Modinfo", "Sig")
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Facade")
-            .whereLayer("Boot").mayOnlyAccessLayers("Model", "Image", "Symvers")
+            .whereLayer("Boot").mayOnlyAccessLayers("Model", "Image", "Symvers", "Sig")
             .whereLayer("Proc").mayOnlyAccessLayers("Facade", "Model")
             .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo", "Insmod")
             .whereLayer("Insmod").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo")
@@ -70,8 +71,9 @@ final class KernelRules {
             .whereLayer("Modinfo").mayOnlyAccessLayers("Diag")
             .whereLayer("Symvers").mayOnlyAccessLayers("Diag")
             .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo")
+            .whereLayer("Sig").mayOnlyAccessLayers("Diag", "Model")
             .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Tree", "Insmod", "Image",
-                    "Modinfo", "Symvers", "Depmod")
+                    "Modinfo", "Symvers", "Depmod", "Sig")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
     }
 }

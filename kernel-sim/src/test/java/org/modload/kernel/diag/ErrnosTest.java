@@ -40,9 +40,54 @@ class ErrnosTest {
         rows.put(new SymversFormatException("Module.symvers", 12, "'x' is not a hexadecimal CRC"), Errno.EINVAL);
         rows.put(new DependencyCycleException(List.of("a.ko", "b.ko", "a.ko"), 2), Errno.ELOOP);
         rows.put(ModuleTreeException.of("lib/modules/6.1", "not a directory"), Errno.ENOENT);
+        // module_sig_check()'s answers, one per reason (kernel/module/signing.c, crypto/asymmetric_keys).
+        Map<ModuleSignatureException.Reason, Errno> linux = Map.of(
+                ModuleSignatureException.Reason.UNSIGNED, Errno.ENODATA,
+                ModuleSignatureException.Reason.MALFORMED, Errno.EBADMSG,
+                ModuleSignatureException.Reason.UNSUPPORTED, Errno.ENOPKG,
+                ModuleSignatureException.Reason.INVALID, Errno.EINVAL,
+                ModuleSignatureException.Reason.NO_KEY, Errno.ENOKEY,
+                ModuleSignatureException.Reason.REJECTED, Errno.EKEYREJECTED);
+        assertEquals(Set.of(ModuleSignatureException.Reason.values()), linux.keySet(), "one row per reason");
+        linux.forEach((reason, errno) -> rows.put(ModuleSignatureException.of("m.ko", reason, "why", 0, null), errno));
+        rows.put(CertificateFormatException.at(Location.ofFile("key.pem"), "not X.509", null), Errno.EBADMSG);
         assertEquals(permitted(KernelInputException.class), rows.keySet().stream().map(Object::getClass)
                 .collect(Collectors.toSet()), "one row per member of the family");
-        rows.forEach((e, errno) -> assertEquals(errno, Errnos.of(e), e.getClass().getSimpleName()));
+        rows.forEach((e, errno) -> assertEquals(errno, Errnos.of(e), e.getMessage()));
+    }
+
+    /** Linux lets a module load unverified only for ENODATA, ENOPKG and ENOKEY, and names each so when it refuses. */
+    @Test
+    void onlyUnsignedUnsupportedAndMissingKeyAreNonFatal() {
+        Map<ModuleSignatureException.Reason, String> nonFatal = new LinkedHashMap<>();
+        for (ModuleSignatureException.Reason r : ModuleSignatureException.Reason.values()) {
+            if (r.nonFatal()) {
+                nonFatal.put(r, r.rejectedAs());
+            }
+        }
+        assertEquals(Map.of(ModuleSignatureException.Reason.UNSIGNED, "unsigned module",
+                ModuleSignatureException.Reason.UNSUPPORTED, "module with unsupported crypto",
+                ModuleSignatureException.Reason.NO_KEY, "module with unavailable key"), nonFatal);
+        assertEquals("REJECTED is fatal under every policy", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, ModuleSignatureException.Reason.REJECTED::rejectedAs).getMessage());
+    }
+
+    @Test
+    void signatureFailuresAreLocatedAtAFileOffset() {
+        ModuleSignatureException at = ModuleSignatureException.at("af_key.ko", ModuleSignatureException.Reason.MALFORMED,
+                0x18230, "PKCS#7 signature info has unexpected non-zero params", 0x18264, null);
+        assertAll(
+                () -> assertEquals("af_key.ko: offset 0x18230: PKCS#7 signature info has unexpected non-zero params",
+                        at.getMessage()),
+                () -> assertEquals("offset 0x18230: PKCS#7 signature info has unexpected non-zero params",
+                        at.placedDetail()),
+                () -> assertEquals(OptionalLong.of(0x18230), at.offset()),
+                () -> assertEquals(0x18264, at.moduleLength()),
+                () -> assertEquals("hello.ko: unsigned module", ModuleSignatureException.of("hello.ko",
+                        ModuleSignatureException.Reason.UNSIGNED, "unsigned module", 10, null).getMessage()),
+                () -> assertEquals("vmlinuz(vmlinux):(.init.data+0x94c58): not X.509", CertificateFormatException.at(
+                        Location.ofPlace("vmlinuz(vmlinux)", 24, ".init.data", 0x94c58), "not X.509", null)
+                        .getMessage()));
     }
 
     @Test
