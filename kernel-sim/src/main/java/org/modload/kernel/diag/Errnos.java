@@ -14,7 +14,8 @@ import org.modload.loader.diag.UnresolvedSymbolException;
  * them: whatever is wrong with the bytes of a module (ELF structure, relocation, layout,
  * architecture, {@code .modinfo}, signature trailer) is ENOEXEC; an unknown symbol is ENOENT. Input
  * errors outside a load have the errno a tool reports for them: a malformed kernel image ENOEXEC,
- * a malformed Module.symvers EINVAL, a dependency cycle ELOOP, an unreadable module tree ENOENT.
+ * a malformed Module.symvers EINVAL, a dependency cycle ELOOP, an unreadable module tree ENOENT,
+ * a compressed module that does not decompress EINVAL (as the kernel's own decompression answers).
  * Both families are sealed; a test checks that every subclass has its row here.
  */
 public final class Errnos {
@@ -48,6 +49,10 @@ public final class Errnos {
         }
         if (e instanceof ModuleTreeException) {
             return Errno.ENOENT;
+        }
+        // Linux's module_decompress() answers a stream it cannot decompress with EINVAL.
+        if (e instanceof CompressedDataException) {
+            return Errno.EINVAL;
         }
         throw new IllegalArgumentException("no errno for " + e.getClass().getName());
     }

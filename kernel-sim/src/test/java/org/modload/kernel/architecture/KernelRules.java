@@ -23,7 +23,7 @@ final class KernelRules {
 
     /** The packages of the table, by layer name. */
     static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Tree", "Image",
-            "Modinfo", "Symvers", "Depmod", "Cli");
+            "Modinfo", "Symvers", "Depmod", "Compress", "Cli");
 
     static List<LayeringRules.Named> all(String root) {
         String kernel = root + ".kernel";
@@ -55,6 +55,7 @@ final class KernelRules {
             .layer("Modinfo").definedBy(kernel + ".modinfo..")
             .layer("Symvers").definedBy(kernel + ".symvers..")
             .layer("Depmod").definedBy(kernel + ".depmod..")
+            .layer("Compress").definedBy(kernel + ".compress..")
             .layer("Cli").definedBy(kernel + ".cli..")
             .whereLayer("Facade").mayOnlyAccessLayers("Core", "Model")
             .whereLayer("Model").mayNotAccessAnyLayer()
@@ -63,13 +64,14 @@ final class KernelRules {
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Facade")
             .whereLayer("Boot").mayOnlyAccessLayers("Model", "Image", "Symvers")
             .whereLayer("Proc").mayOnlyAccessLayers("Facade", "Model")
-            .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo")
-            .whereLayer("Image").mayOnlyAccessLayers("Diag")
+            .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo", "Compress")
+            .whereLayer("Image").mayOnlyAccessLayers("Diag", "Compress")
             .whereLayer("Modinfo").mayOnlyAccessLayers("Diag")
             .whereLayer("Symvers").mayOnlyAccessLayers("Diag")
-            .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo")
+            .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo", "Compress")
+            .whereLayer("Compress").mayOnlyAccessLayers("Diag")
             .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Tree", "Image", "Modinfo",
-                    "Symvers", "Depmod")
+                    "Symvers", "Depmod", "Compress")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
     }
 }

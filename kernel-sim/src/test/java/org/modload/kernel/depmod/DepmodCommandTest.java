@@ -144,7 +144,7 @@ class DepmodCommandTest {
     void aMissingTreeIsOneLine() throws IOException {
         Path none = tmp.resolve("none");
         Result r = modload("depmod", "--tree", none.toString(), "--symvers", symvers().toString());
-        assertOneLine(r, none + ": not a directory");
+        assertOneLine(r, none + ": no such directory");
     }
 
     /** Exit status 1 and {@code message} as the one line on standard error, with or without "modload: ". */
