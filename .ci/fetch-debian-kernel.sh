@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
 # Fetches Debian's current kernel image package for one architecture flavour
-# (amd64 or 686) with apt pointed at a private state directory, so no system
-# configuration changes (dpkg --add-architecture is not needed for i386), and
-# unpacks it under $CORPUS/<flavour>/. Prints the unpacked directory.
+# (amd64 or 686 of Debian 12 bookworm; trixie-amd64 of Debian 13) with apt pointed at a
+# private state directory per suite, so no system configuration changes
+# (dpkg --add-architecture is not needed for i386), and unpacks it under
+# $CORPUS/<flavour>/. Prints the unpacked directory.
 #
-# usage: fetch-debian-kernel.sh amd64|686 [CORPUS_DIR]
+# usage: fetch-debian-kernel.sh amd64|686|trixie-amd64 [CORPUS_DIR]
 set -euo pipefail
-flavour=${1:?usage: fetch-debian-kernel.sh amd64|686 [CORPUS_DIR]}
+flavour=${1:?usage: fetch-debian-kernel.sh amd64|686|trixie-amd64 [CORPUS_DIR]}
 corpus=${2:-${MODLOAD_CORPUS:-$HOME/.cache/modload-corpus}}
+# suite: the Debian release; state: its apt state directory (bookworm keeps the first one's name);
+# kflavour: the kernel flavour in package names.
 case "$flavour" in
-  amd64) arch=amd64 ;;
-  686)   arch=i386 ;;
-  *) echo "unknown flavour $flavour (amd64 or 686)" >&2; exit 2 ;;
+  amd64)        arch=amd64 suite=bookworm state="$corpus/apt" kflavour=amd64 ;;
+  686)          arch=i386  suite=bookworm state="$corpus/apt" kflavour=686 ;;
+  trixie-amd64) arch=amd64 suite=trixie  state="$corpus/apt-trixie" kflavour=amd64 ;;
+  *) echo "unknown flavour $flavour (amd64, 686 or trixie-amd64)" >&2; exit 2 ;;
 esac
-state="$corpus/apt"
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/etc"
 if [ ! -f "$state/etc/sources.list" ]; then
   cat > "$state/etc/sources.list" <<LIST
-deb [arch=amd64,i386] http://deb.debian.org/debian bookworm main
-deb [arch=amd64,i386] http://deb.debian.org/debian bookworm-updates main
-deb [arch=amd64,i386] http://deb.debian.org/debian-security bookworm-security main
+deb [arch=amd64,i386] http://deb.debian.org/debian $suite main
+deb [arch=amd64,i386] http://deb.debian.org/debian $suite-updates main
+deb [arch=amd64,i386] http://deb.debian.org/debian-security $suite-security main
 LIST
 fi
 APT=(apt-get -q -o Dir::State="$state" -o Dir::State::Lists="$state/lists"
@@ -34,13 +37,12 @@ if [ ! -f "$state/.updated" ]; then
   touch "$state/.updated"
 fi
 # The meta package linux-image-<flavour> depends on the current ABI's signed image.
-abi_pkg=$("${APT[@]/apt-get/apt-cache}" depends "linux-image-$flavour:$arch" 2>/dev/null \
+abi_pkg=$("${APT[@]/apt-get/apt-cache}" depends "linux-image-$kflavour:$arch" 2>/dev/null \
   | sed -n 's/^ *Depends: \(linux-image-6[^ :]*\).*/\1/p' | head -1)
-[ -n "$abi_pkg" ] || { echo "cannot resolve linux-image-$flavour" >&2; exit 1; }
+[ -n "$abi_pkg" ] || { echo "cannot resolve linux-image-$kflavour" >&2; exit 1; }
 abi=${abi_pkg#linux-image-}
-abi=${abi%-$flavour}
-headers_pkg="linux-headers-$abi-$flavour"
-common_pkg="linux-headers-$abi-common"
+abi=${abi%-$kflavour}
+headers_pkg="linux-headers-$abi-$kflavour"
 out="$corpus/$flavour"
 if [ ! -f "$out/.complete" ]; then
   rm -rf "$out"; mkdir -p "$out/debs"

@@ -9,6 +9,12 @@ module org.modload.kernel {
     requires com.google.common;
     requires info.picocli;
     requires org.tukaani.xz;
+    requires org.apache.commons.compress;
+    // aircompressor 2.x names no module: its automatic name comes from the jar's file name.
+    requires aircompressor;
+    requires com.github.luben.zstd_jni;
+    // aircompressor's LZO and LZ4 decoders read memory through sun.misc.Unsafe.
+    requires jdk.unsupported;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
 
@@ -22,6 +28,7 @@ module org.modload.kernel {
     exports org.modload.kernel.depmod;
     exports org.modload.kernel.symvers;
     exports org.modload.kernel.modinfo;
+    exports org.modload.kernel.compress;
     exports org.modload.kernel.sig;
 
     // picocli injects options into the command objects.

@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new UsageException("--arch: no bundled samples for " + arch);
         }
         Kernel kernel = Kernel.boot(BuiltinKernel.config(a), archs);
-        Session session = new Session(kernel, LoadOptions.defaults(), null);
+        Session session = new Session(kernel, LoadOptions.defaults(), null, null);
         out.printf("booted the built-in %s kernel: %d exported symbols%n", a.machine(), kernel.config().exports().size());
         for (String name : SAMPLES) {
             ModuleView m = kernel.load(name + ".ko", sample(name), LoadOptions.defaults());

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.modload.kernel.depmod.DepmodResult;
 import org.modload.kernel.depmod.ModuleDependencies;
+import org.modload.kernel.depmod.ModuleDirectory;
 import org.modload.kernel.depmod.ModuleTree;
 import org.modload.kernel.diag.DependencyCycleException;
 import org.modload.kernel.image.KernelExport;
@@ -34,7 +35,8 @@ final class DepmodCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--tree", paramLabel = "DIR", required = true,
-            description = "The module directory, as lib/modules/VERSION: every .ko (.ko.xz, .ko.gz) under it is read,"
+            description = "The module directory, as lib/modules/VERSION (or a root whose lib/modules or usr/lib/modules"
+                    + " holds one release): every .ko (.ko.gz, .ko.xz, .ko.zst) under it is read, symbolic links followed,"
                     + " except under build/ and source/; its modules.order, if any, orders the output.")
     Path tree;
 
@@ -61,23 +63,30 @@ final class DepmodCommand implements Callable<Integer> {
                 kernel.add(e.name());
             }
         }
+        ModuleTree modules = ModuleTree.read(tree);
+        PrintWriter err = spec.commandLine().getErr();
+        // kmod keeps one file per name without a word; saying which one is kept costs nothing on stdout.
+        for (ModuleDirectory.Duplicate d : modules.duplicates()) {
+            err.println("modload: warning: " + d.path() + ": duplicate module name " + d.name() + ", also " + d.kept()
+                    + " (modules.dep lists that one)");
+        }
+        err.flush();
         DepmodResult result;
         try {
-            result = ModuleTree.read(tree).depmod(kernel);
+            result = modules.depmod(kernel);
         } catch (DependencyCycleException e) {
             // The cycle names modules relative to the tree; say which tree.
-            spec.commandLine().getErr().println(tree + ": " + e.getMessage());
-            spec.commandLine().getErr().flush();
+            err.println(tree + ": " + e.getMessage());
+            err.flush();
             return Failures.INPUT;
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(result.modulesDep());
         out.flush();
         if (errsyms) {
-            PrintWriter err = spec.commandLine().getErr();
             for (ModuleDependencies m : result.modules()) {
                 for (String s : m.unknownSymbols()) {
-                    err.println("modload: warning: " + tree.resolve(m.path()) + " needs unknown symbol " + s);
+                    err.println("modload: warning: " + modules.directory().resolve(m.path()) + " needs unknown symbol " + s);
                 }
             }
             err.flush();

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import org.modload.kernel.compress.ModuleFiles;
 import org.modload.loader.diag.ElfCheck;
 import org.modload.loader.diag.Location;
 import org.modload.loader.diag.MalformedElfException;
@@ -19,12 +20,15 @@ final class Inputs {
     /**
      * Parses {@code path} as an ELF file named by its file name in messages. The file is mapped
      * read-only, not read into the heap: a 100 MB shared library costs its page cache, not a copy.
+     * A gzip-, xz- or zstd-compressed file (a {@code .ko.xz} module, by content) is decompressed
+     * first, as every module reader does ({@link ModuleFiles}).
      *
      * @throws MalformedElfException when the file is malformed or larger than one buffer (2 GiB)
+     * @throws org.modload.kernel.diag.CompressedDataException when it is compressed and does not decompress
      */
     static ElfFile object(Path path) throws IOException {
         String name = path.getFileName().toString();
-        return ElfFile.parse(name, map(path, name));
+        return ElfFile.parse(name, ModuleFiles.image(name, map(path, name)));
     }
 
     private static ByteBuffer map(Path path, String name) throws IOException {

@@ -2,13 +2,12 @@ package org.modload.kernel.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import org.modload.kernel.Kernel;
+import org.modload.kernel.depmod.ModuleDirectory;
+import org.modload.kernel.model.Errno;
 import org.modload.kernel.tree.TreeLoader;
 
 import picocli.CommandLine;
@@ -17,9 +16,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code modload load-tree}: boots a kernel and loads every {@code .ko} under a tree in
- * dependency order, independent modules in parallel with {@code --threads N}; one line per
- * failure (module, errno, located reason), then {@code loaded N of M modules}.
+ * {@code modload load-tree}: boots a kernel and loads every module under a tree (found as depmod
+ * finds them: {@code .ko}, {@code .ko.gz}, {@code .ko.xz}, {@code .ko.zst}, symbolic links
+ * followed) in dependency order, independent modules in parallel with {@code --threads N}; one
+ * line per failure (module, errno, located reason; a second file of one module name is
+ * {@code EEXIST}), then {@code loaded N of M modules}. A tree without modules is an error.
  */
 @Command(name = "load-tree", description = "Boot a kernel and load every module of a tree in dependency order.")
 final class LoadTreeCommand implements Callable<Integer> {
@@ -29,7 +30,9 @@ final class LoadTreeCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernelOptions;
 
-    @Option(names = "--tree", paramLabel = "DIR", required = true, description = "The module tree (searched for .ko files).")
+    @Option(names = "--tree", paramLabel = "DIR", required = true, description = "The module tree: lib/modules/VERSION,"
+            + " lib/modules, or a root whose lib/modules or usr/lib/modules holds one release (searched for .ko, .ko.gz,"
+            + " .ko.xz and .ko.zst files, symbolic links followed).")
     Path tree;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
@@ -42,18 +45,20 @@ final class LoadTreeCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UsageException("--threads must be at least 1, not " + threads);
         }
+        ModuleDirectory found = ModuleDirectory.scanNonEmpty(tree);
         Kernel kernel = kernelOptions.boot();
-        List<Path> modules;
-        try (Stream<Path> s = Files.walk(tree)) {
-            modules = s.filter(p -> p.getFileName().toString().endsWith(".ko") && Files.isRegularFile(p)).sorted()
-                    .toList();
+        TreeLoader.Result r = TreeLoader.load(kernel, found.files(), kernelOptions.loadOptions(), threads);
+        // A second file of a name is not loaded (depmod keeps one per name), but it is reported.
+        for (ModuleDirectory.Duplicate d : found.duplicates()) {
+            out.println(d.name() + "\t" + Errno.EEXIST + "\t" + d.path() + ": duplicate module name " + d.name()
+                    + ", also " + d.kept() + " (loaded instead)");
         }
-        TreeLoader.Result r = TreeLoader.load(kernel, modules, kernelOptions.loadOptions(), threads);
         for (TreeLoader.Failure f : r.failures()) {
             out.println(f.module() + "\t" + f.errno() + "\t" + f.reason());
         }
+        int total = r.total() + found.duplicates().size();
         out.printf("%d symbol CRCs checked against their exporters%n", kernel.crcChecks());
-        out.printf("loaded %d of %d modules%n", r.loaded(), r.total());
-        return r.loaded() == r.total() ? 0 : 1;
+        out.printf("loaded %d of %d modules%n", r.loaded(), total);
+        return r.loaded() == total ? 0 : 1;
     }
 }

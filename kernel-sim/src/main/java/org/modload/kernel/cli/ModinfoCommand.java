@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.modload.kernel.compress.ModuleFiles;
+import org.modload.kernel.diag.CompressedDataException;
 import org.modload.kernel.diag.MalformedModuleException;
 import org.modload.kernel.modinfo.ModuleInfo;
 import org.modload.kernel.modinfo.ModuleSignature;
@@ -38,7 +40,7 @@ final class ModinfoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** Kept as typed: kmod prints a relative path after the working directory without normalizing it. */
-    @Parameters(paramLabel = "FILE", description = "The module file (.ko).")
+    @Parameters(paramLabel = "FILE", description = "The module file (.ko, or compressed: .ko.gz, .ko.xz, .ko.zst).")
     String file;
 
     @Override
@@ -46,10 +48,10 @@ final class ModinfoCommand implements Callable<Integer> {
         Path path = Path.of(file);
         Path fileName = path.getFileName();
         String display = fileName == null ? file : fileName.toString();
-        byte[] bytes = Files.readAllBytes(path);
         String text;
         try {
-            ByteBuffer whole = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+            // A compressed module's signature and .modinfo are those of its decompressed image, as kmod reads them.
+            ByteBuffer whole = ModuleFiles.read(path, display).asReadOnlyBuffer();
             Optional<ModuleSignature> signature = ModuleSignature.read(display, whole);
             ByteBuffer elfPart = signature.map(s -> s.content(whole)).orElse(whole);
             ElfFile elf = ElfFile.parse(display, elfPart);
@@ -59,7 +61,7 @@ final class ModinfoCommand implements Callable<Integer> {
                 return 1;
             }
             text = render(absolute(file), info.get(), signature);
-        } catch (MalformedModuleException e) {
+        } catch (MalformedModuleException | CompressedDataException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 1;
         }

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.modload.kernel.depmod.ModuleDirectory;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,11 +31,18 @@ final class ModuleCommands {
         @Option(names = "--load", paramLabel = "FILE", description = "Insert these modules first, in order.")
         List<Path> preload = List.of();
 
-        @Option(names = "--tree", paramLabel = "DIR", description = "Module tree modprobe searches.")
+        @Option(names = "--tree", paramLabel = "DIR", description = "Module tree modprobe searches (lib/modules/VERSION,"
+                + " or a root whose lib/modules or usr/lib/modules holds one release; symbolic links followed).")
         Path tree;
 
+        /**
+         * Boots the kernel and inserts the {@code --load} files.
+         *
+         * @throws org.modload.kernel.diag.ModuleTreeException if {@code --tree} is no directory or holds no module
+         */
         Session session(PrintWriter err) throws IOException {
-            Session s = new Session(kernel.boot(), kernel.loadOptions(), tree);
+            ModuleDirectory modules = tree == null ? null : ModuleDirectory.scanNonEmpty(tree);
+            Session s = new Session(kernel.boot(), kernel.loadOptions(), tree, modules);
             for (Path p : preload) {
                 if (!s.insmod(p, err)) {
                     throw new InputFileException("--load " + p + " failed");

@@ -2,18 +2,20 @@ package org.modload.kernel.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.modload.kernel.Kernel;
 import org.modload.kernel.LoadOptions;
+import org.modload.kernel.compress.ModuleFiles;
+import org.modload.kernel.depmod.ModuleDirectory;
+import org.modload.kernel.depmod.ModuleFile;
+import org.modload.kernel.diag.CompressedDataException;
+import org.modload.kernel.diag.Errnos;
 import org.modload.kernel.insmod.Insmod;
 import org.modload.kernel.insmod.KillPoint;
 import org.modload.kernel.insmod.Outcome;
@@ -38,12 +40,16 @@ final class Session {
     private final LoadOptions options;
     private final Path tree;
     private final ModuleCode code = new ModuleCode();
-    private Map<String, Path> index;
+    private final Map<String, Path> index;
 
-    Session(Kernel kernel, LoadOptions options, Path tree) {
+    /**
+     * @param tree the module tree {@code modprobe} searches, already scanned ({@link ModuleDirectory#scanNonEmpty}), or null
+     */
+    Session(Kernel kernel, LoadOptions options, Path tree, ModuleDirectory modules) {
         this.kernel = kernel;
         this.options = options.withHooks(code);
         this.tree = tree;
+        this.index = modules == null ? Map.of() : index(modules);
     }
 
     Kernel kernel() {
@@ -63,11 +69,15 @@ final class Session {
     /** insmod FILE, killed at {@code kill} when given (the shell then says {@code Killed}, as a shell does). */
     boolean insmod(Path file, Optional<KillPoint> kill, PrintWriter err) throws IOException {
         try {
-            return finished(Insmod.run(kernel, file.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(file)),
+            return finished(Insmod.run(kernel, file.getFileName().toString(), ModuleFiles.read(file),
                     options, kill), err);
         } catch (KernelException e) {
             err.println("insmod: ERROR: could not insert module " + file + ": " + insertError(e.errno()));
             err.println("insmod: " + e.errno() + ": " + e.getMessage());
+            return false;
+        } catch (CompressedDataException e) {
+            err.println("insmod: ERROR: could not load module " + file + ": " + Errnos.of(e).text());
+            err.println("insmod: " + Errnos.of(e) + ": " + e.getMessage());
             return false;
         }
     }
@@ -161,7 +171,7 @@ final class Session {
             return false;
         }
         String module = name.replace('-', '_');
-        Path file = index().get(module);
+        Path file = index.get(module);
         if (file == null) {
             err.println("modprobe: FATAL: Module " + name + " not found in directory " + tree);
             return false;
@@ -174,9 +184,9 @@ final class Session {
             if (kernel.module(m).isPresent()) {
                 continue;
             }
-            Path p = index().get(m);
+            Path p = index.get(m);
             try {
-                Outcome o = Insmod.run(kernel, p.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(p)), options,
+                Outcome o = Insmod.run(kernel, p.getFileName().toString(), ModuleFiles.read(p), options,
                         m.equals(module) ? kill : Optional.empty());
                 if (!finished(o, err)) {
                     return false;
@@ -185,6 +195,10 @@ final class Session {
                 err.println("modprobe: ERROR: could not insert '" + m + "': " + insertError(e.errno())
                         + (e.errno() == Errno.ENOENT ? ", or unknown parameter (see dmesg)" : ""));
                 err.println("modprobe: " + e.errno() + ": " + e.getMessage());
+                return false;
+            } catch (CompressedDataException e) {
+                err.println("modprobe: ERROR: could not insert '" + m + "': " + Errnos.of(e).text());
+                err.println("modprobe: " + Errnos.of(e) + ": " + e.getMessage());
                 return false;
             }
         }
@@ -200,7 +214,7 @@ final class Session {
             err.println("modprobe: ERROR: dependency cycle through " + String.join(" -> ", path) + " -> " + module);
             return false;
         }
-        Path p = index().get(module);
+        Path p = index.get(module);
         if (p == null) {
             err.println("modprobe: FATAL: Module " + module + " not found in directory " + tree);
             return false;
@@ -216,19 +230,13 @@ final class Session {
         return true;
     }
 
-    /** Module name (file name, '-' as '_') to path, for every .ko under the tree. */
-    private Map<String, Path> index() throws IOException {
-        if (index == null) {
-            Map<String, Path> m = new HashMap<>();
-            try (Stream<Path> s = Files.walk(tree)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".ko")).sorted().forEach(p -> {
-                    String f = p.getFileName().toString();
-                    m.putIfAbsent(f.substring(0, f.length() - 3).replace('-', '_'), p);
-                });
-            }
-            index = m;
+    /** Module name (kmod's, from the file name) to file, for every module depmod keeps in the tree. */
+    private static Map<String, Path> index(ModuleDirectory modules) {
+        Map<String, Path> m = new HashMap<>();
+        for (String rel : modules.modules()) {
+            m.put(ModuleFile.nameOf(rel), modules.root().resolve(rel));
         }
-        return index;
+        return Map.copyOf(m);
     }
 
     /** cat /proc/modules. */

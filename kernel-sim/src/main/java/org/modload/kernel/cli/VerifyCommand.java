@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.modload.kernel.boot.KernelBoot;
+import org.modload.kernel.compress.ModuleFiles;
+import org.modload.kernel.diag.CompressedDataException;
 import org.modload.kernel.diag.Errnos;
 import org.modload.kernel.diag.ModuleSignatureException;
 import org.modload.kernel.image.KernelImage;
@@ -58,17 +60,21 @@ final class VerifyCommand implements Callable<Integer> {
         int failed = 0;
         for (Path f : files) {
             String name = f.getFileName().toString();
-            byte[] bytes;
+            ByteBuffer image;
             try {
-                bytes = ModuleBytes.read(f);
+                image = ModuleFiles.read(f);
             } catch (IOException e) {
                 // One unreadable file is that file's line; the others are still checked.
                 failed++;
                 out.println(f + ": cannot read: " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
                 continue;
+            } catch (CompressedDataException e) {
+                failed++;
+                out.println(f + ": " + Errnos.of(e) + ": " + e.getMessage());
+                continue;
             }
             try {
-                VerifiedSignature v = verifier.verify(name, ByteBuffer.wrap(bytes), keyring);
+                VerifiedSignature v = verifier.verify(name, image, keyring);
                 out.println(f + ": OK " + v.hashAlgorithm() + " signer \"" + v.signer() + "\" key " + v.keyId());
             } catch (ModuleSignatureException e) {
                 failed++;

@@ -14,7 +14,8 @@ import org.modload.loader.diag.UnresolvedSymbolException;
  * them: whatever is wrong with the bytes of a module (ELF structure, relocation, layout,
  * architecture, {@code .modinfo}, signature trailer) is ENOEXEC; an unknown symbol is ENOENT. Input
  * errors outside a load have the errno a tool reports for them: a malformed kernel image ENOEXEC,
- * a malformed Module.symvers EINVAL, a dependency cycle ELOOP, an unreadable module tree ENOENT.
+ * a malformed Module.symvers EINVAL, a dependency cycle ELOOP, an unreadable module tree ENOENT,
+ * a compressed module that does not decompress EINVAL (as the kernel's own decompression answers).
  * A module signature that does not verify answers as module_sig_check() does, by its reason:
  * unsigned ENODATA, malformed EBADMSG, unsupported crypto ENOPKG, a PKCS#7 kind the parser
  * refuses EINVAL, no such key ENOKEY, a signature that does not verify EKEYREJECTED; a keyring
@@ -58,6 +59,10 @@ public final class Errnos {
         }
         if (e instanceof CertificateFormatException) {
             return Errno.EBADMSG;
+        }
+        // Linux's module_decompress() answers a stream it cannot decompress with EINVAL.
+        if (e instanceof CompressedDataException) {
+            return Errno.EINVAL;
         }
         throw new IllegalArgumentException("no errno for " + e.getClass().getName());
     }

@@ -8,7 +8,7 @@ import org.modload.loader.diag.Location;
 import org.modload.loader.diag.MalformedElfException;
 
 /**
- * A kernel image could not be read: the file, its bzImage setup header, its xz payload or the
+ * A kernel image could not be read: the file, its bzImage setup header, its compressed payload or the
  * vmlinux inside it is malformed. Carries where ({@link #location()}: file, section, offset,
  * plus the {@link #part()} the offset counts in) and what ({@link #detail()}), and builds its
  * one-line message once, e.g.
@@ -27,8 +27,8 @@ public final class KernelImageException extends KernelInputException {
         FILE,
         /** The bzImage boot sector and setup header; the offset is a file offset. */
         BZIMAGE,
-        /** The xz-compressed kernel; the offset is the file offset where the payload starts. */
-        XZ_PAYLOAD,
+        /** The compressed kernel (any CONFIG_KERNEL_* compression); the offset is the file offset where the payload starts. */
+        PAYLOAD,
         /** The decompressed vmlinux ELF; the offset, if any, is inside {@link #section()}. */
         VMLINUX
     }
@@ -58,10 +58,16 @@ public final class KernelImageException extends KernelInputException {
                 file + ": offset " + hex(offset) + ": " + detail, null);
     }
 
-    /** A problem decompressing the payload that starts at {@code payloadOffset}. */
-    public static KernelImageException inPayload(String file, long payloadOffset, String detail, Throwable cause) {
-        return new KernelImageException(file, Part.XZ_PAYLOAD, at(file, payloadOffset), detail,
-                file + ": xz payload at offset " + hex(payloadOffset) + ": " + detail, cause);
+    /**
+     * A problem decompressing the payload that starts at {@code payloadOffset}:
+     * {@code file: zstd payload at offset 0x52cc: detail}.
+     *
+     * @param format the payload's compression as its tool names it ({@code xz}, {@code zstd}...)
+     */
+    public static KernelImageException inPayload(String file, String format, long payloadOffset, String detail,
+            Throwable cause) {
+        return new KernelImageException(file, Part.PAYLOAD, at(file, payloadOffset), detail,
+                file + ": " + format + " payload at offset " + hex(payloadOffset) + ": " + detail, cause);
     }
 
     /** A problem in the vmlinux as a whole: {@code file(vmlinux): detail}. */

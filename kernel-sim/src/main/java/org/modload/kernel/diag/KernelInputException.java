@@ -7,7 +7,8 @@ import org.modload.loader.diag.Location;
 /**
  * The one unchecked family of kernel-side input errors: a kernel image, a module's
  * {@code .modinfo} or signature, a {@code Module.symvers}, a module tree or its dependencies, a
- * keyring's certificate is malformed, or a module's signature does not verify. Like the loader's {@link org.modload.loader.diag.LoaderException} each subclass
+ * keyring's certificate is malformed, a module's signature does not verify, or the compressed
+ * data of a module or kernel payload is malformed. Like the loader's {@link org.modload.loader.diag.LoaderException} each subclass
  * carries where ({@link #location()}, the loader's {@link Location}: file, section, offset) and
  * what ({@link #detail()}) as accessors plus its own fields, and builds its one-line message once,
  * in its constructor; no stack trace is recorded, the message is the whole report.
@@ -15,7 +16,7 @@ import org.modload.loader.diag.Location;
  */
 public abstract sealed class KernelInputException extends RuntimeException
         permits KernelImageException, MalformedModuleException, SymversFormatException, DependencyCycleException,
-                ModuleTreeException, ModuleSignatureException, CertificateFormatException {
+                ModuleTreeException, ModuleSignatureException, CertificateFormatException, CompressedDataException {
 
     private static final long serialVersionUID = 1L;
 

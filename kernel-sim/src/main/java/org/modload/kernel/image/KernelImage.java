@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import org.modload.kernel.compress.Compression;
 import org.modload.kernel.diag.KernelImageException;
 import org.modload.loader.diag.MalformedElfException;
 import org.modload.loader.elf.ElfClass;
@@ -23,16 +24,18 @@ import org.modload.loader.elf.Machine;
  * What a module loader needs from a kernel image: the symbols the kernel exports, with their
  * addresses, CRCs, GPL-only flags and namespaces, the certificates module signatures are checked
  * against, and the kernel's section headers to place an address. Read from an x86
- * {@code vmlinuz}: the bzImage's xz payload is decompressed to the vmlinux ELF, whose export
- * tables (see {@link ExportTable} for their layout) and certificate list
- * ({@link SystemCertificates}) are read.
- * Immutable; the decompressed kernel is not kept.
+ * {@code vmlinuz}: the bzImage's payload, in whichever compression the kernel was built with
+ * ({@link KernelPayload}), is decompressed to the vmlinux ELF, whose export tables (see
+ * {@link ExportTable} for their layout) and certificate list ({@link SystemCertificates}) are
+ * read. Immutable; the decompressed kernel is not kept ({@link KernelPayload#vmlinux} gives it
+ * to readers that want more of it).
  */
 public final class KernelImage {
     /** Larger than any bzImage; refused before reading so that a wrong path cannot exhaust the heap. */
     private static final long MAX_FILE_SIZE = 1L << 30;
 
     private final String name;
+    private final Compression compression;
     private final Machine machine;
     private final ElfClass elfClass;
     private final List<KernelSection> sections;
@@ -43,9 +46,10 @@ public final class KernelImage {
     private final OptionalLong structModuleSize;
     private final List<SystemCertificate> certificates;
 
-    private KernelImage(String name, Machine machine, ElfClass elfClass, List<KernelSection> sections,
-            ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize,
+    private KernelImage(String name, Compression compression, Machine machine, ElfClass elfClass,
+            List<KernelSection> sections, ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize,
             List<SystemCertificate> certificates) {
+        this.compression = compression;
         this.vermagic = vermagic;
         this.certificates = List.copyOf(certificates);
         this.structModuleSize = structModuleSize;
@@ -91,13 +95,13 @@ public final class KernelImage {
      *
      * @param name the name messages give the image
      * @param bzImage the whole file between its position and limit; neither it nor its position is changed
-     * @throws KernelImageException if the bzImage, its xz payload or the vmlinux in it is malformed
+     * @throws KernelImageException if the bzImage, its compressed payload or the vmlinux in it is malformed
      */
     public static KernelImage read(String name, ByteBuffer bzImage) {
         Objects.requireNonNull(name, "name");
         ByteBuffer image = bzImage.slice().order(ByteOrder.LITTLE_ENDIAN);
-        BzImage bz = BzImage.locate(name, image);
-        ByteBuffer vmlinux = XzPayload.decompress(name, image, bz);
+        KernelPayload payload = KernelPayload.locate(name, image);
+        ByteBuffer vmlinux = payload.decompress(name, image);
         ElfFile elf;
         try {
             elf = ElfFile.parseAnyType(KernelImageException.vmlinuxName(name), vmlinux);
@@ -105,7 +109,7 @@ public final class KernelImage {
             throw KernelImageException.ofElf(name, e);
         }
         ExportTable table = ExportTable.read(name, elf);
-        return new KernelImage(name, elf.machine(), elf.elfClass(), sections(elf), table,
+        return new KernelImage(name, payload.compression(), elf.machine(), elf.elfClass(), sections(elf), table,
                 KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf), SystemCertificates.find(name, elf));
     }
 
@@ -131,6 +135,11 @@ public final class KernelImage {
      */
     public List<SystemCertificate> certificates() {
         return certificates;
+    }
+
+    /** The compression of the image's payload ({@code CONFIG_KERNEL_ZSTD} on Debian 13, {@code XZ} on Debian 12). */
+    public Compression compression() {
+        return compression;
     }
 
     /** The name given at read time, usually the file name. */

@@ -26,6 +26,9 @@ public record ModuleInfo(List<Entry> entries) {
     /** The section the entries live in. */
     public static final String SECTION = ".modinfo";
 
+    /** The module file endings kmod knows, compressed ones first (so that .ko.xz is not cut at .ko). */
+    private static final List<String> MODULE_SUFFIXES = List.of(".ko.gz", ".ko.xz", ".ko.zst", ".ko");
+
     /** Longest entry text quoted in an error message. */
     private static final int QUOTED = 40;
 
@@ -129,10 +132,18 @@ public record ModuleInfo(List<Entry> entries) {
         return name().filter(n -> !n.isEmpty()).orElseGet(() -> fileModuleName(file));
     }
 
-    /** A module file's name without its directory and {@code .ko}: {@code a/b/af_key.ko} is {@code af_key}. */
+    /**
+     * A module file's name without its directory and {@code .ko} (or {@code .ko.gz}, {@code .ko.xz},
+     * {@code .ko.zst}): {@code a/b/af_key.ko.xz} is {@code af_key}.
+     */
     public static String fileModuleName(String file) {
         String base = file.substring(file.lastIndexOf('/') + 1);
-        return base.endsWith(".ko") ? base.substring(0, base.length() - 3) : base;
+        for (String suffix : MODULE_SUFFIXES) {
+            if (base.endsWith(suffix)) {
+                return base.substring(0, base.length() - suffix.length());
+            }
+        }
+        return base;
     }
 
     /**

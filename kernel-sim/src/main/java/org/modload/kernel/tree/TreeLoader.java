@@ -3,9 +3,8 @@ package org.modload.kernel.tree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.modload.kernel.Kernel;
 import org.modload.kernel.LoadOptions;
+import org.modload.kernel.compress.ModuleFiles;
 import org.modload.kernel.diag.DependencyCycleException;
 import org.modload.kernel.diag.Errnos;
 import org.modload.kernel.diag.KernelInputException;
@@ -56,8 +56,8 @@ public final class TreeLoader {
      *
      * @param loaded how many modules went LIVE
      * @param total how many files were given
-     * @param failures the files that could not be read (in path order), then the modules that did
-     *     not load (in load order)
+     * @param failures the files that could not be read or repeat a module name already given (in
+     *     the order given), then the modules that did not load (in load order)
      */
     public record Result(int loaded, int total, List<Failure> failures) {
         public Result {
@@ -79,7 +79,9 @@ public final class TreeLoader {
 
     /**
      * Loads every file of {@code modules} into {@code kernel} in dependency order, on
-     * {@code threads} threads; returns when every module is LIVE or has failed.
+     * {@code threads} threads; returns when every module is LIVE or has failed. Compressed files
+     * ({@code .ko.gz}, {@code .ko.xz}, {@code .ko.zst}, by content) are decompressed first. Of two
+     * files with one module name the first given loads and the other fails with EEXIST, naming both.
      *
      * @throws UncheckedIOException when a file cannot be read
      * @throws IllegalArgumentException when {@code threads} is not positive
@@ -108,21 +110,14 @@ public final class TreeLoader {
     }
 
     private static Entry entry(Path p) throws IOException {
-        String file = p.getFileName().toString();
-        ByteBuffer bytes = map(p);
-        ElfFile obj = ElfFile.parse(file, ModuleSignature.unsignedContent(file, bytes));
-        ModuleInfo info = ModuleInfo.read(obj).orElse(new ModuleInfo(List.of()));
-        return new Entry(info.moduleName(file), p, info.dependsModuleNames());
+        return entry(p, ModuleFiles.read(p));
     }
 
-    /**
-     * The file, memory-mapped: a tree is read twice (its order, then the load) and the kernel
-     * keeps only the sections it copies, so mapping spares the heap a copy of every file.
-     */
-    private static ByteBuffer map(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
-        }
+    private static Entry entry(Path p, ByteBuffer image) {
+        String file = p.getFileName().toString();
+        ElfFile obj = ElfFile.parse(file, ModuleSignature.unsignedContent(file, image));
+        ModuleInfo info = ModuleInfo.read(obj).orElse(new ModuleInfo(List.of()));
+        return new Entry(info.moduleName(file), p, info.dependsModuleNames());
     }
 
     /** One tree load: the order, then a ready queue that the pool's threads drain. */
@@ -132,6 +127,16 @@ public final class TreeLoader {
         private final int threads;
         private final ExecutorService pool;
         private final AtomicInteger loaded = new AtomicInteger();
+        /**
+         * Decompressed images from the first reading of the tree, kept for the load while they
+         * fit {@link #budget}: a tree is read twice (its order, then the load), and decompressing
+         * twice would cost more than the load itself. A plain module is memory-mapped instead
+         * (the kernel keeps only the sections it copies), which costs the heap nothing.
+         */
+        private final Map<Path, ByteBuffer> decompressed = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong kept = new java.util.concurrent.atomic.AtomicLong();
+        /** An eighth of the heap: a whole Debian tree (500 MB decompressed) under a default heap on 8 GB or more. */
+        private final long budget = Runtime.getRuntime().maxMemory() / 8;
         /** Guards everything below. */
         private final Object lock = new Object();
         private final PriorityQueue<Integer> ready = new PriorityQueue<>();
@@ -154,7 +159,12 @@ public final class TreeLoader {
             byName = new TreeMap<>();
             for (Object o : readAll(modules)) {
                 if (o instanceof Entry e) {
-                    byName.put(e.name(), e);
+                    Entry first = byName.putIfAbsent(e.name(), e);
+                    if (first != null) {
+                        // The kernel would refuse the second of a name (EEXIST): report it, never drop it.
+                        unreadable.add(new Failure(e.name(), Errno.EEXIST, e.path() + ": duplicate module name "
+                                + e.name() + ", also " + first.path() + " (loaded instead)"));
+                    }
                 } else {
                     unreadable.add((Failure) o);
                 }
@@ -211,10 +221,16 @@ public final class TreeLoader {
             return out;
         }
 
-        private static Object read(Path p) throws IOException {
+        private Object read(Path p) throws IOException {
             String file = p.getFileName().toString();
             try {
-                return entry(p);
+                ByteBuffer image = ModuleFiles.read(p);
+                Entry e = entry(p, image);
+                // ModuleFiles maps a plain file; anything else was decompressed into the heap.
+                if (!(image instanceof MappedByteBuffer) && kept.addAndGet(image.capacity()) <= budget) {
+                    decompressed.put(p, image);
+                }
+                return e;
             } catch (LoaderException e) {
                 return new Failure(ModuleInfo.fileModuleName(file), Errnos.of(e), e.getMessage());
             } catch (KernelInputException e) {
@@ -243,7 +259,8 @@ public final class TreeLoader {
                 Failure failure = null;
                 try {
                     Path p = byName.get(name).path();
-                    Insmod.insert(kernel, p.getFileName().toString(), map(p), options);
+                    ByteBuffer image = decompressed.remove(p);
+                    Insmod.insert(kernel, p.getFileName().toString(), image != null ? image : ModuleFiles.read(p), options);
                     loaded.incrementAndGet();
                 } catch (KernelException e) {
                     failure = new Failure(name, e.errno(), e.getMessage());

@@ -51,7 +51,7 @@ class ArchitectureRulesTest {
         for (String p : List.of("org.modload.kernel", "org.modload.kernel.model", "org.modload.kernel.diag",
                 "org.modload.kernel.core", "org.modload.kernel.boot", "org.modload.kernel.proc", "org.modload.kernel.tree",
                 "org.modload.kernel.insmod", "org.modload.kernel.image", "org.modload.kernel.modinfo", "org.modload.kernel.symvers",
-                "org.modload.kernel.depmod", "org.modload.kernel.sig", "org.modload.kernel.cli")) {
+                "org.modload.kernel.depmod", "org.modload.kernel.sig", "org.modload.kernel.compress", "org.modload.kernel.cli")) {
             assertTrue(MODLOAD.containPackage(p) && !MODLOAD.getPackage(p).getClasses().isEmpty(), p);
         }
     }
@@ -62,10 +62,11 @@ class ArchitectureRulesTest {
         LayeringRules.Named table = KernelRules.all(FIXTURE).get(0);
         String report = String.join("\n", table.rule().evaluate(VIOLATIONS).getFailureReport().getDetails());
         for (String bad : List.of("kernel.model.BadModel", "kernel.image.BadImage", "kernel.proc.BadProc",
-                "kernel.diag.BadKernelDiag", "kernel.insmod.BadInsmod", "kernel.sig.BadSig")) {
+                "kernel.diag.BadKernelDiag", "kernel.insmod.BadInsmod", "kernel.sig.BadSig", "kernel.compress.BadCompress")) {
             assertTrue(report.contains(FIXTURE + "." + bad), bad + " not reported:\n" + report);
         }
         assertFalse(report.contains("BadBoot.image"), "boot may use image:\n" + report);
+        assertFalse(report.contains("BadCompress.diag"), "compress may use diag:\n" + report);
     }
 
     @ParameterizedTest(name = "{0}")

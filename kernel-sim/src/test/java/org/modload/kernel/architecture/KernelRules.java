@@ -23,7 +23,7 @@ final class KernelRules {
 
     /** The packages of the table, by layer name. */
     static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Tree", "Insmod",
-            "Image", "Modinfo", "Symvers", "Depmod", "Sig", "Cli");
+            "Image", "Modinfo", "Symvers", "Depmod", "Sig", "Compress", "Cli");
 
     static List<LayeringRules.Named> all(String root) {
         String kernel = root + ".kernel";
@@ -57,6 +57,7 @@ final class KernelRules {
             .layer("Symvers").definedBy(kernel + ".symvers..")
             .layer("Depmod").definedBy(kernel + ".depmod..")
             .layer("Sig").definedBy(kernel + ".sig..")
+            .layer("Compress").definedBy(kernel + ".compress..")
             .layer("Cli").definedBy(kernel + ".cli..")
             .whereLayer("Facade").mayOnlyAccessLayers("Core", "Model")
             .whereLayer("Model").mayNotAccessAnyLayer()
@@ -65,15 +66,16 @@ final class KernelRules {
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Facade")
             .whereLayer("Boot").mayOnlyAccessLayers("Model", "Image", "Symvers", "Sig")
             .whereLayer("Proc").mayOnlyAccessLayers("Facade", "Model")
-            .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo", "Insmod")
+            .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo", "Insmod", "Compress")
             .whereLayer("Insmod").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo")
-            .whereLayer("Image").mayOnlyAccessLayers("Diag")
+            .whereLayer("Image").mayOnlyAccessLayers("Diag", "Compress")
             .whereLayer("Modinfo").mayOnlyAccessLayers("Diag")
             .whereLayer("Symvers").mayOnlyAccessLayers("Diag")
-            .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo")
+            .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo", "Compress")
             .whereLayer("Sig").mayOnlyAccessLayers("Diag", "Model")
+            .whereLayer("Compress").mayOnlyAccessLayers("Diag")
             .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Tree", "Insmod", "Image",
-                    "Modinfo", "Symvers", "Depmod", "Sig")
+                    "Modinfo", "Symvers", "Depmod", "Sig", "Compress")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
     }
 }

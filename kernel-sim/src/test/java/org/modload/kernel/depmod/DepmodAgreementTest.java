@@ -239,4 +239,40 @@ class DepmodAgreementTest {
         Files.createDirectories(t.dir().resolve("kernel"));
         assertEquals(List.of(), agree(t));
     }
+
+    /**
+     * Debian 13's shape: compressed modules whose modules.order lines name the uncompressed path
+     * ({@code kernel/x.ko}); kmod matches them by that path. {@code .ko.gz} only where this kmod
+     * was built with zlib (Debian 12's is not, and skips such files).
+     */
+    @Test
+    void compressedModulesAgreeWithModulesOrderNamingThemUncompressed() throws IOException {
+        boolean gz = org.modload.kernel.compress.Compressors.kmodReads(org.modload.kernel.compress.Compression.GZIP);
+        TestTree t = new TestTree(tmp, true)
+                .add("kernel/lib/base.ko.zst", Module.exporting("base_get").calling("printk"))
+                .add("kernel/lib/mid.ko.xz", Module.exporting("mid_op").calling("base_get"))
+                .add("kernel/drivers/top.ko", Module.exporting("top_op").calling("mid_op", "base_get"))
+                .add(gz ? "kernel/drivers/user.ko.gz" : "kernel/drivers/user.ko.xz",
+                        Module.exporting().calling("top_op"))
+                .order("kernel/drivers/user.ko", "kernel/drivers/top.ko", "kernel/lib/mid.ko", "kernel/lib/base.ko");
+        List<String> ours = agree(t);
+        assertEquals(4, ours.size());
+        assertTrue(ours.get(0).startsWith("kernel/drivers/user.ko."), ours.get(0));
+    }
+
+    /** A merged-/usr root: the tree lives in usr/lib/modules, lib is a symbolic link to usr/lib. */
+    @Test
+    void aMergedUsrRootAgreesReadThroughTheLink() throws IOException {
+        TestTree t = layered().order("kernel/lib/base.ko", "kernel/drivers/top.ko");
+        Path merged = tmp.resolve("merged");
+        Files.createDirectories(merged.resolve("usr"));
+        Files.move(t.root().resolve("lib"), merged.resolve("usr/lib"));
+        Files.createSymbolicLink(merged.resolve("lib"), Path.of("usr/lib"));
+        List<String> kmod = KmodDepmod.modulesDep(merged, TestTree.VERSION);
+        assertEquals(7, kmod.size());
+        assertEquals(kmod, ModuleTree.read(merged).depmod(Set.of()).lines());
+        assertEquals(kmod, ModuleTree.read(merged.resolve("lib/modules")).depmod(Set.of()).lines());
+        assertEquals(kmod, ModuleTree.read(merged.resolve("usr/lib/modules/" + TestTree.VERSION)).depmod(Set.of())
+                .lines());
+    }
 }

@@ -140,11 +140,27 @@ class DepmodCommandTest {
         assertTrue(r.err().matches("(modload: )?vmlinuz: [^\n]*\n"), r.err());
     }
 
+    /** kmod keeps one of two files of a name without a word; we keep the same kind of choice and say so. */
+    @Test
+    void twoModulesOfOneNameAreReportedAndOneIsListed() throws IOException {
+        TestTree t = tree().add("kernel/other/helper.ko", Module.exporting("helper_op").calling("core_op"));
+        Result r = modload("depmod", "--tree", t.dir().toString(), "--symvers", symvers().toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("modload: warning: kernel/other/helper.ko: duplicate module name helper, also kernel/lib/helper.ko"
+                + " (modules.dep lists that one)\n", r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("kernel/other/")), r.out());
+        // kmod lists one file for the name too (which one follows its readdir order).
+        List<String> kmod = KmodDepmod.modulesDep(t.root(), TestTree.VERSION);
+        assertEquals(3, kmod.size(), kmod.toString());
+    }
+
     @Test
     void aMissingTreeIsOneLine() throws IOException {
         Path none = tmp.resolve("none");
         Result r = modload("depmod", "--tree", none.toString(), "--symvers", symvers().toString());
-        assertOneLine(r, none + ": not a directory");
+        assertOneLine(r, none + ": no such directory");
     }
 
     /** Exit status 1 and {@code message} as the one line on standard error, with or without "modload: ". */

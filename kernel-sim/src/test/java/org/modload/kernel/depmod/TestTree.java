@@ -1,7 +1,6 @@
 package org.modload.kernel.depmod;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,9 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.modload.kernel.compress.Compression;
+import org.modload.kernel.compress.Compressors;
 import org.modload.loader.testing.ExternalTools;
-import org.tukaani.xz.LZMA2Options;
-import org.tukaani.xz.XZOutputStream;
 
 /**
  * A synthetic module tree {@code ROOT/lib/modules/VERSION} of small {@code .ko}-like objects
@@ -95,20 +94,22 @@ final class TestTree {
         return root.resolve("lib/modules/" + VERSION);
     }
 
-    /** Assembles {@code m} into {@code DIR/path}; a path ending in {@code .ko.xz} is xz-compressed. */
+    /**
+     * Assembles {@code m} into {@code DIR/path}; a path ending in {@code .ko.xz}, {@code .ko.zst} or
+     * {@code .ko.gz} is compressed by that tool with {@code make modules_install}'s options.
+     */
     TestTree add(String path, Module m) {
         try {
             Path src = root.resolve("src" + (count++) + ".s");
             Files.writeString(src, assembly(m));
             Path target = dir().resolve(path);
             Files.createDirectories(target.getParent());
-            boolean xz = path.endsWith(".xz");
-            Path obj = xz ? root.resolve("obj" + count + ".o") : target;
+            Compression c = path.endsWith(".ko.xz") ? Compression.XZ : path.endsWith(".ko.zst") ? Compression.ZSTD
+                    : path.endsWith(".ko.gz") ? Compression.GZIP : null;
+            Path obj = c != null ? root.resolve("obj" + count + ".o") : target;
             ExternalTools.run(List.of("as", is64 ? "--64" : "--32", "-o", obj.toString(), src.toString()));
-            if (xz) {
-                try (OutputStream out = new XZOutputStream(Files.newOutputStream(target), new LZMA2Options())) {
-                    out.write(Files.readAllBytes(obj));
-                }
+            if (c != null) {
+                Files.write(target, Compressors.module(c, Files.readAllBytes(obj)));
             }
             return this;
         } catch (IOException e) {

@@ -51,6 +51,7 @@ class ErrnosTest {
         assertEquals(Set.of(ModuleSignatureException.Reason.values()), linux.keySet(), "one row per reason");
         linux.forEach((reason, errno) -> rows.put(ModuleSignatureException.of("m.ko", reason, "why", 0, null), errno));
         rows.put(CertificateFormatException.at(Location.ofFile("key.pem"), "not X.509", null), Errno.EBADMSG);
+        rows.put(CompressedDataException.of("af_key.ko.xz", "xz", OptionalLong.of(0x40), "corrupt", null), Errno.EINVAL);
         assertEquals(permitted(KernelInputException.class), rows.keySet().stream().map(Object::getClass)
                 .collect(Collectors.toSet()), "one row per member of the family");
         rows.forEach((e, errno) -> assertEquals(errno, Errnos.of(e), e.getMessage()));
@@ -116,7 +117,15 @@ class ErrnosTest {
         MalformedModuleException exports = MalformedModuleException.inExports("m.ko", 9, "__ksymtab", 4, "outside");
         SymversFormatException symvers = new SymversFormatException("Module.symvers", 12, "bad CRC");
         DependencyCycleException cycle = new DependencyCycleException(List.of("a.ko", "b.ko", "a.ko"), 2);
+        CompressedDataException xz = CompressedDataException.of("af_key.ko.xz", "xz", OptionalLong.of(0x40),
+                "corrupt near byte 0x40: Compressed data is corrupt", null);
         assertAll(
+                () -> assertEquals(new Location("af_key.ko.xz", OptionalInt.empty(), "", OptionalLong.of(0x40)),
+                        xz.location()),
+                () -> assertEquals("af_key.ko.xz: xz data: corrupt near byte 0x40: Compressed data is corrupt",
+                        xz.getMessage()),
+                () -> assertEquals("xz", xz.format()),
+                () -> assertEquals(OptionalLong.of(0x40), xz.offset()),
                 () -> assertEquals(Location.ofPlace("vmlinuz(vmlinux)", 7, "__ksymtab", 0x1c), section.location()),
                 () -> assertEquals("vmlinuz(vmlinux):(__ksymtab+0x1c): name_offset bad", section.getMessage()),
                 () -> assertEquals(KernelImageException.Part.VMLINUX, section.part()),

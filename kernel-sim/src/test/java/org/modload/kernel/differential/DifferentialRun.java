@@ -17,6 +17,7 @@ import org.modload.loader.elf.ElfFile;
 import org.modload.loader.link.SymbolResolver;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Architectures;
+import org.modload.kernel.Corpora;
 import org.modload.loader.testing.LdDifferential;
 
 /**
@@ -83,11 +84,13 @@ final class DifferentialRun {
             Path work) throws IOException {
         Files.createDirectories(work);
         try {
-            String name = object.getFileName().toString();
-            ElfFile header = ElfFile.parse(name, ByteBuffer.wrap(Files.readAllBytes(object)));
+            // GNU ld reads no compressed module: a Debian 13 .ko.xz is compared as xz -dc restores it.
+            Path plain = Corpora.plain(object, work.resolve("plain"));
+            String name = plain.getFileName().toString();
+            ElfFile header = ElfFile.parse(name, ByteBuffer.wrap(Files.readAllBytes(plain)));
             Architecture arch = archs.require(header.machine(), name);
             LdDifferential ld = LdDifferential.forMachine(arch.machine());
-            return new Outcome(object, ld.compare(object, arch, resolvers.apply(arch), work), null);
+            return new Outcome(object, ld.compare(plain, arch, resolvers.apply(arch), work), null);
         } catch (LoaderException e) {
             return new Outcome(object, null, e.getMessage());
         } finally {

@@ -102,7 +102,7 @@ class KernelImageTest {
     }
 
     @Test
-    void oldBootProtocolsAreSearchedForTheXzMagic() {
+    void oldBootProtocolsAreSearchedForAStreamMagic() {
         byte[] bz = TestBzImage.wrap(TestBzImage.xzPayload(TestVmlinux.sample(true).build()), 0x207);
         Arrays.fill(bz, 0x248, 0x250, (byte) 0); // no payload fields before 2.08
         assertEquals(5, read(bz).exports().size());
@@ -188,32 +188,34 @@ class KernelImageTest {
     }
 
     @Test
-    void noXzPayloadAnywhere() {
+    void noPayloadAnywhere() {
         byte[] bz = TestBzImage.wrap(new byte[0x800]);
-        assertFailure(failure(bz), Part.BZIMAGE, "", OptionalLong.of(0x400), NAME + ": offset 0x400: no xz payload:"
-                + " the payload at 0x6c0 starts 00 00 00 00 00 00, and no xz stream magic (fd 37 7a 58 5a 00)"
-                + " follows in the file");
+        assertFailure(failure(bz), Part.BZIMAGE, "", OptionalLong.of(0x400), NAME + ": offset 0x400: no compressed"
+                + " payload: the payload at 0x6c0 starts 00 00 00 00 00 00, no compressor's magic, and no xz, lzop,"
+                + " lz4, zstd stream magic follows in the file");
     }
 
     @Test
-    void oldProtocolWithoutXzPayload() {
+    void oldProtocolWithoutPayload() {
         byte[] bz = TestBzImage.wrap(new byte[0x800], 0x206);
-        assertFailure(failure(bz), Part.BZIMAGE, "", OptionalLong.of(0x400), NAME + ": offset 0x400: no xz payload:"
-                + " boot protocol 2.06 has no payload_offset field, and no xz stream magic (fd 37 7a 58 5a 00)"
+        assertFailure(failure(bz), Part.BZIMAGE, "", OptionalLong.of(0x400), NAME + ": offset 0x400: no compressed"
+                + " payload: boot protocol 2.06 has no payload_offset field, and no xz, lzop, lz4, zstd stream magic"
                 + " follows in the file");
     }
 
     @Test
-    void otherCompressorsAreNamed() {
+    void aPayloadThatIsNoStreamOfItsMagicIsOneLineNamingIt() {
+        // gzip's magic, then no deflate data: the header says gzip, gzip refuses it.
         byte[] gzip = new byte[0x100];
         gzip[0] = 0x1f;
         gzip[1] = (byte) 0x8b;
-        assertFailure(failure(TestBzImage.wrap(gzip)), Part.BZIMAGE, "", OptionalLong.of(0x6c0), NAME
-                + ": offset 0x6c0: payload is gzip-compressed (CONFIG_KERNEL_GZIP); only xz (CONFIG_KERNEL_XZ) is"
-                + " supported");
+        KernelImageException e = failure(TestBzImage.wrap(gzip));
+        assertEquals(Part.PAYLOAD, e.part());
+        assertEquals(OptionalLong.of(0x6c0), e.offset());
+        assertTrue(e.getMessage().startsWith(NAME + ": gzip payload at offset 0x6c0: corrupt near byte 0x"), e.getMessage());
         byte[] zstd = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0};
-        assertEquals(NAME + ": offset 0x6c0: payload is zstd-compressed (CONFIG_KERNEL_ZSTD); only xz"
-                + " (CONFIG_KERNEL_XZ) is supported", failure(TestBzImage.wrap(zstd)).getMessage());
+        assertTrue(failure(TestBzImage.wrap(zstd)).getMessage().startsWith(NAME + ": zstd payload at offset 0x6c0: "),
+                failure(TestBzImage.wrap(zstd)).getMessage());
     }
 
     @Test
@@ -234,9 +236,9 @@ class KernelImageTest {
             bz[i] ^= 0x55;
         }
         KernelImageException e = failure(bz);
-        assertEquals(Part.XZ_PAYLOAD, e.part());
+        assertEquals(Part.PAYLOAD, e.part());
         assertEquals(OptionalLong.of(start), e.offset());
-        assertTrue(e.getMessage().startsWith(NAME + ": xz payload at offset 0x6c0: corrupt xz data near payload byte 0x"),
+        assertTrue(e.getMessage().startsWith(NAME + ": xz payload at offset 0x6c0: corrupt near byte 0x"),
                 e.getMessage());
     }
 
@@ -244,8 +246,8 @@ class KernelImageTest {
     void corruptXzHeader() {
         byte[] bz = TestBzImage.of(TestVmlinux.sample(true).build());
         bz[TestBzImage.payloadStart() + 7] ^= 1; // stream flags, covered by the header CRC32
-        assertFailure(failure(bz), Part.XZ_PAYLOAD, "", OptionalLong.of(0x6c0), NAME + ": xz payload at offset 0x6c0:"
-                + " corrupt xz data near payload byte 0xc: XZ Stream Header is corrupt");
+        assertFailure(failure(bz), Part.PAYLOAD, "", OptionalLong.of(0x6c0), NAME + ": xz payload at offset 0x6c0:"
+                + " corrupt near byte 0xc: XZ Stream Header is corrupt");
     }
 
     @Test
@@ -255,9 +257,9 @@ class KernelImageTest {
         byte[] bz = TestBzImage.wrap(payload, 0x207);
         Arrays.fill(bz, 0x248, 0x250, (byte) 0);
         byte[] cut = Arrays.copyOf(bz, TestBzImage.payloadStart() + payload.length / 2);
-        assertFailure(failure(cut), Part.XZ_PAYLOAD, "", OptionalLong.of(0x6c0), String.format(NAME
-                + ": xz payload at offset 0x6c0: truncated: the xz stream ends early, after all 0x%x bytes of the"
-                + " payload", payload.length / 2));
+        assertFailure(failure(cut), Part.PAYLOAD, "", OptionalLong.of(0x6c0), String.format(NAME
+                + ": xz payload at offset 0x6c0: truncated: the xz stream ends early, after all 0x%x bytes",
+                payload.length / 2));
     }
 
     @Test
@@ -265,7 +267,7 @@ class KernelImageTest {
         byte[] vmlinux = TestVmlinux.sample(true).build();
         byte[] payload = TestBzImage.xzPayload(vmlinux);
         ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length - 4, 100);
-        assertFailure(failure(TestBzImage.wrap(payload)), Part.XZ_PAYLOAD, "", OptionalLong.of(0x6c0),
+        assertFailure(failure(TestBzImage.wrap(payload)), Part.PAYLOAD, "", OptionalLong.of(0x6c0),
                 String.format(NAME + ": xz payload at offset 0x6c0: the xz stream decompresses to more than the 100"
                         + " bytes the size trailer at payload byte 0x%x says", payload.length - 4));
     }
@@ -275,7 +277,7 @@ class KernelImageTest {
         byte[] vmlinux = TestVmlinux.sample(true).build();
         byte[] payload = TestBzImage.xzPayload(vmlinux);
         ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length - 4, vmlinux.length + 1);
-        assertFailure(failure(TestBzImage.wrap(payload)), Part.XZ_PAYLOAD, "", OptionalLong.of(0x6c0),
+        assertFailure(failure(TestBzImage.wrap(payload)), Part.PAYLOAD, "", OptionalLong.of(0x6c0),
                 String.format(NAME + ": xz payload at offset 0x6c0: the xz stream decompresses to %d bytes, but the"
                         + " size trailer at payload byte 0x%x says %d", vmlinux.length, payload.length - 4,
                         vmlinux.length + 1));
@@ -285,7 +287,7 @@ class KernelImageTest {
     void forgedHugeSizeTrailer() {
         byte[] payload = TestBzImage.xzPayload(TestVmlinux.sample(true).build());
         ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length - 4, -1);
-        assertFailure(failure(TestBzImage.wrap(payload)), Part.XZ_PAYLOAD, "", OptionalLong.of(0x6c0),
+        assertFailure(failure(TestBzImage.wrap(payload)), Part.PAYLOAD, "", OptionalLong.of(0x6c0),
                 String.format(NAME + ": xz payload at offset 0x6c0: the size trailer at payload byte 0x%x says"
                         + " 4294967295 bytes, more than the 1073741824 a kernel image may decompress to",
                         payload.length - 4));

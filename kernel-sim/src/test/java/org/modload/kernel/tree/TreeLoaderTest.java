@@ -124,4 +124,33 @@ class TreeLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> TreeLoader.load(kernel(new ArrayList<>()), files,
                 LoadOptions.defaults(), 0));
     }
+
+    /** Two files of one module name: the first given loads, the other is an EEXIST failure naming both. */
+    @Test
+    void aSecondFileOfOneNameIsReportedNotDropped() throws IOException {
+        List<Path> modules = new ArrayList<>(samples());
+        Path copy = Files.createDirectories(dir.resolve("again")).resolve("hello.ko");
+        Files.copy(dir.resolve("hello.ko"), copy);
+        modules.add(copy);
+        TreeLoader.Result r = TreeLoader.load(kernel(new ArrayList<>()), modules, LoadOptions.defaults(), 2);
+        assertEquals(new TreeLoader.Result(4, 5, List.of(new TreeLoader.Failure("hello", Errno.EEXIST, copy
+                + ": duplicate module name hello, also " + dir.resolve("hello.ko") + " (loaded instead)"))), r);
+    }
+
+    /** A compressed module (by content) loads as its decompressed image does, in the same order. */
+    @Test
+    void compressedModulesLoadInTheSameOrder() throws IOException {
+        List<Path> modules = new ArrayList<>();
+        for (Path p : samples()) {
+            Path z = Path.of(p + ".zst");
+            Files.write(z, org.modload.kernel.compress.Compressors.module(org.modload.kernel.compress.Compression.ZSTD,
+                    Files.readAllBytes(p)));
+            modules.add(z);
+        }
+        List<ModuleEvent> trace = new ArrayList<>();
+        assertEquals(new TreeLoader.Result(4, 4, List.of()), TreeLoader.load(kernel(trace), modules,
+                LoadOptions.defaults(), 1));
+        assertEquals(List.of("demo_core", "demo_user", "demo_leaf", "hello"),
+                trace.stream().map(ModuleEvent::module).toList());
+    }
 }
