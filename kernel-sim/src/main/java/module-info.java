@@ -15,6 +15,7 @@ module org.modload.kernel {
     requires com.github.luben.zstd_jni;
     // aircompressor's LZO and LZ4 decoders read memory through sun.misc.Unsafe.
     requires jdk.unsupported;
+    requires jdk.management;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
 

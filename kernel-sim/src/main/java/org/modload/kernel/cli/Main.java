@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "ELF relocation engine and simulated Linux kernel module loader.",
         subcommands = {ArchsCommand.class, ElfCommand.class, LinkCommand.class, DemoCommand.class, ModinfoCommand.class, DepmodCommand.class,
                 ModuleCommands.Insmod.class, ModuleCommands.Rmmod.class, ModuleCommands.Lsmod.class,
-                ModuleCommands.Modprobe.class, LoadTreeCommand.class, ShellCommand.class, VerifyCommand.class})
+                ModuleCommands.Modprobe.class, LoadTreeCommand.class, BenchTreeCommand.class, ShellCommand.class, VerifyCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

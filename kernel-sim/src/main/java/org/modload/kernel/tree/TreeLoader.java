@@ -99,6 +99,22 @@ public final class TreeLoader {
     }
 
     /**
+     * {@link #load(Kernel, List, LoadOptions, int)} on the caller's {@code pool}, which must have
+     * at least {@code threads} threads and is left running: a benchmark keeps its threads across
+     * passes to measure what they allocate.
+     *
+     * @throws UncheckedIOException when a file cannot be read
+     * @throws IllegalArgumentException when {@code threads} is not positive
+     */
+    public static Result load(Kernel kernel, List<Path> modules, LoadOptions options, ExecutorService pool,
+            int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+        }
+        return new Run(kernel, options, threads, pool).load(modules);
+    }
+
+    /**
      * The module names a module file's .modinfo {@code depends} lists.
      *
      * @throws IOException when the file cannot be read
