@@ -11,6 +11,7 @@ import org.modload.loader.elf.Machine;
 import org.modload.loader.reloc.RelocationType;
 import org.modload.loader.spi.Applied;
 import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.DirectWrite;
 import org.modload.loader.spi.EntryKind;
 import org.modload.loader.spi.EntryNeed;
 import org.modload.loader.spi.EntrySlot;
@@ -134,6 +135,12 @@ public final class I386Architecture implements Architecture {
             value += applied.operands().got().orElseThrow();
         }
         Fixups.writeWord(site, row, value);
+    }
+
+    /** KERNEL's words, written without an object per relocation ({@link KernelDirectWrite}). */
+    @Override
+    public Optional<DirectWrite> directWrite(Profile profile) {
+        return profile == Profile.KERNEL ? Optional.of(KernelDirectWrite.INSTANCE) : Optional.empty();
     }
 
     private static Optional<FunctionDescriptor> writeGot(EntrySlot slot) {

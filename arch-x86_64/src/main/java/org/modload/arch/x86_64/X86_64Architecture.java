@@ -14,6 +14,7 @@ import org.modload.loader.reloc.Bits;
 import org.modload.loader.reloc.RelocationType;
 import org.modload.loader.spi.Applied;
 import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.DirectWrite;
 import org.modload.loader.spi.EntryKind;
 import org.modload.loader.spi.Fixups;
 import org.modload.loader.spi.Layout;
@@ -160,6 +161,12 @@ public final class X86_64Architecture implements Architecture {
             throw farReference(site, row, applied.value());
         }
         Fixups.writeWord(site, row, applied.value());
+    }
+
+    /** KERNEL's words, written without an object per relocation ({@link KernelDirectWrite}). */
+    @Override
+    public Optional<DirectWrite> directWrite(Profile profile) {
+        return profile == Profile.KERNEL ? Optional.of(KernelDirectWrite.INSTANCE) : Optional.empty();
     }
 
     private static boolean isDirect(X86_64Relocation row) {

@@ -81,6 +81,63 @@ public final class RelocationSection {
         return new Entries();
     }
 
+    /**
+     * The entries' fields as primitives, read from one view of the section bytes: for a hot loop
+     * that must not make an object per entry (the link engine's). Entry {@code i} has the fields
+     * {@link #entry(int)} decodes.
+     */
+    public Fields fields() {
+        return new Fields(section.fileBytes());
+    }
+
+    /**
+     * Primitive access to the entries of one relocation section; indexes are checked as
+     * {@link #entry(int)} checks them. Immutable over read-only bytes.
+     */
+    public final class Fields {
+        private final ByteBuffer b;
+
+        private Fields(ByteBuffer b) {
+            this.b = b;
+        }
+
+        private int at(int i) {
+            if (i < 0 || i >= count) {
+                throw new IndexOutOfBoundsException(i);
+            }
+            return i * entrySize;
+        }
+
+        /** r_offset of entry {@code i}. */
+        public long offset(int i) {
+            int p = at(i);
+            return is64 ? b.getLong(p) : b.getInt(p) & 0xffffffffL;
+        }
+
+        /** The (first) relocation type of entry {@code i}. */
+        public int type(int i) {
+            int p = at(i);
+            if (mips64) {
+                return b.get(p + 15) & 0xff;
+            }
+            return is64 ? (int) b.getLong(p + 8) : b.getInt(p + 4) & 0xff;
+        }
+
+        /** The symbol index of entry {@code i}. */
+        public int symbol(int i) {
+            return (int) symbolIndex(b, at(i));
+        }
+
+        /** r_addend of entry {@code i}; 0 for SHT_REL, whose addend lives in the place. */
+        public long addend(int i) {
+            int p = at(i);
+            if (!rela) {
+                return 0;
+            }
+            return is64 ? b.getLong(p + 16) : b.getInt(p + 8);
+        }
+    }
+
     static Relocation decode(ByteBuffer b, int p, boolean is64, boolean mips64, boolean rela) {
         if (mips64) {
             return mips64(b, p, rela);
@@ -111,8 +168,10 @@ public final class RelocationSection {
 
     /** The symbol index of entry {@code i} without decoding the rest, for validation. */
     long symbolIndex(int i) {
-        ByteBuffer b = section.fileBytes();
-        int p = i * entrySize;
+        return symbolIndex(section.fileBytes(), i * entrySize);
+    }
+
+    private long symbolIndex(ByteBuffer b, int p) {
         if (mips64) {
             return b.getInt(p + 8) & 0xffffffffL;
         }

@@ -49,12 +49,13 @@ public final class Section {
      * SHF_COMPRESSED section. The size in the file is {@code header().size()}.
      */
     public long size() {
-        return compression.map(CompressionHeader::size).orElse(header.size());
+        // No Optional.map here: it boxes, and the parser asks once per relocation entry.
+        return compression.isPresent() ? compression.get().size() : header.size();
     }
 
     /** The logical alignment: sh_addralign, or ch_addralign for an SHF_COMPRESSED section. */
     public long alignment() {
-        return compression.map(CompressionHeader::addralign).orElse(header.addralign());
+        return compression.isPresent() ? compression.get().addralign() : header.addralign();
     }
 
     /** Whether the section takes memory at run time (SHF_ALLOC). */

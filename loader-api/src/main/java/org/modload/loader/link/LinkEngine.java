@@ -3,6 +3,7 @@ package org.modload.loader.link;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import org.modload.loader.diag.Location;
 import org.modload.loader.diag.UnresolvedSymbolException;
 import org.modload.loader.elf.ElfData;
 import org.modload.loader.elf.ElfFile;
+import org.modload.loader.elf.RelocationSection;
 import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionType;
 import org.modload.loader.elf.Symbol;
@@ -26,6 +28,7 @@ import org.modload.loader.reloc.Operands;
 import org.modload.loader.reloc.RelocationType;
 import org.modload.loader.spi.Applied;
 import org.modload.loader.spi.Architecture;
+import org.modload.loader.spi.DirectWrite;
 import org.modload.loader.spi.EntryKind;
 import org.modload.loader.spi.EntryNeed;
 import org.modload.loader.spi.FunctionDescriptor;
@@ -49,10 +52,30 @@ public final class LinkEngine {
     /** How often {@link #plan} counts again after a trial layout before keeping the first plan. */
     private static final int MAX_REFINE_ROUNDS = 4;
 
+    /** Relocation types below this number have their rows looked up once, for the hot loop. */
+    private static final int DIRECT_TYPES = 256;
+
     private final Architecture arch;
+    /** Per profile that has a {@link DirectWrite}: its writer and, by type number, the applied rows (null: none). */
+    private final Map<Profile, DirectRows> direct = new EnumMap<>(Profile.class);
+
+    /** An architecture's hot path in one profile, and its rows by number (the psABI table as an array). */
+    private record DirectRows(DirectWrite writer, RelocationType[] rows) {
+    }
 
     public LinkEngine(Architecture arch) {
         this.arch = Objects.requireNonNull(arch);
+        for (Profile p : Profile.values()) {
+            Optional<DirectWrite> w = arch.entryKinds(p).isEmpty() ? arch.directWrite(p) : Optional.empty();
+            if (w.isPresent()) {
+                RelocationType[] rows = new RelocationType[DIRECT_TYPES];
+                for (int t = 0; t < DIRECT_TYPES; t++) {
+                    Optional<RelocationType> row = arch.relocationType(t);
+                    rows[t] = row.isPresent() && arch.applies(row.get(), p) ? row.get() : null;
+                }
+                direct.put(p, new DirectRows(w.get(), rows));
+            }
+        }
     }
 
     public Architecture architecture() {
@@ -323,7 +346,8 @@ public final class LinkEngine {
         Binding binding = plan.binding();
         long coreBase = plan.coreBase();
         Layout layout = new Layout(tableAddresses, plan.coreBase(), plan.coreSize(), plan.initBase(), plan.initSize());
-        new Sites(arch, binding, profile).walk(new Sites.Memory() {
+        Sites sites = new Sites(arch, binding, profile);
+        Sites.Memory placedMemory = new Sites.Memory() {
             @Override
             public Optional<ByteBuffer> of(int object, Section target) {
                 return Optional.ofNullable(memory.get(LoadedImage.key(object, target.index())));
@@ -333,7 +357,8 @@ public final class LinkEngine {
             public long address(int object, Section target) {
                 return k.sectionAddress(object, target.index()).orElseThrow();
             }
-        }, true, (site, addend) -> {
+        };
+        Sites.Visitor apply = (site, addend) -> {
             int symbol = site.entry().symbol();
             long s = symbols.value(site.object(), symbol);
             Need need = tables ? arch.need(site, profile, k.reach(site)) : Need.NONE;
@@ -362,11 +387,78 @@ public final class LinkEngine {
             } else {
                 write(site, applied, profile, listener);
             }
-        });
+        };
+        DirectRows fast = tables || listener != RelocationListener.NONE ? null : direct.get(profile);
+        if (fast == null) {
+            sites.walk(placedMemory, true, apply);
+        } else {
+            relocateDirect(plan, symbols, memory, fast, sites, apply);
+        }
         if (entries != null) {
             entries.finish();
         }
         return new LoadedImage(plan, memory, tableMemory, symbols, defined(plan, symbols));
+    }
+
+    /**
+     * The hot loop of a link without tables and without a listener: every relocation of every
+     * placed section in file order, as {@link Sites#walk} visits them, but read as primitives
+     * from the section bytes, its row from an array, its formula evaluated on primitives and
+     * written by the architecture's {@link DirectWrite}: no object per relocation. A relocation
+     * the loop cannot finish (a row it does not know, a special formula, a write the
+     * architecture declines, which includes every refusal) goes through the general path
+     * ({@link Sites#visit} and {@code apply}), which gives the same bytes or the same error.
+     */
+    private void relocateDirect(LoadPlan plan, ResolvedSymbols symbols, Map<Long, ByteBuffer> memory, DirectRows fast,
+            Sites sites, Sites.Visitor apply) {
+        Binding binding = plan.binding();
+        Knowledge k = plan.knowledge();
+        long coreBase = plan.coreBase();
+        long initBase = plan.initBase();
+        long initSize = plan.initSize();
+        DirectWrite writer = fast.writer();
+        RelocationType[] rows = fast.rows();
+        List<ElfFile> objects = plan.objects();
+        for (int o = 0; o < objects.size(); o++) {
+            for (RelocationSection rs : objects.get(o).relocationSections()) {
+                Section target = rs.target();
+                ByteBuffer m = memory.get(LoadedImage.key(o, target.index()));
+                if (m == null) {
+                    continue;
+                }
+                long base = k.sectionAddress(o, target.index()).orElseThrow();
+                boolean rela = rs.isRela();
+                RelocationSection.Fields f = rs.fields();
+                int n = rs.size();
+                for (int i = 0; i < n; i++) {
+                    int type = f.type(i);
+                    RelocationType row = type >= 0 && type < DIRECT_TYPES ? rows[type] : null;
+                    Formula formula = row == null ? null : row.formula();
+                    if (formula == null || !formula.direct()) {
+                        sites.visit(o, rs, m, base, i, true, apply);
+                        continue;
+                    }
+                    long offset = f.offset(i);
+                    long addend;
+                    if (rela) {
+                        addend = f.addend(i);
+                    } else if (offset >= 0 && offset + row.field().bytes() <= m.capacity()) {
+                        addend = writer.implicitAddend(row, m, (int) offset);
+                    } else {
+                        sites.visit(o, rs, m, base, i, true, apply);
+                        continue;
+                    }
+                    int symbol = f.symbol(i);
+                    long s = symbols.value(o, symbol);
+                    long sa = s + addend;
+                    long bd = Long.compareUnsigned(sa - initBase, initSize) < 0 ? initBase : coreBase;
+                    long value = formula.evaluate(s, addend, base + offset, binding.size(o, symbol), coreBase, base, bd);
+                    if (!writer.write(row, m, offset, value)) {
+                        sites.visit(o, rs, m, base, i, true, apply);
+                    }
+                }
+            }
+        }
     }
 
     /** The architecture's write, shown to {@code listener}. */

@@ -62,14 +62,9 @@ final class Sites {
      * such sites are skipped (the refusal comes from relocation, in file order) and the place is 0.
      */
     void walk(Memory memory, boolean relocating, Visitor visitor) {
-        boolean strict = relocating;
         List<ElfFile> objects = binding.objects();
         for (int o = 0; o < objects.size(); o++) {
             ElfFile obj = objects.get(o);
-            List<Symbol> syms = obj.symbols();
-            if (shown[o] == null) {
-                shown[o] = new Symbol[syms.size()];
-            }
             for (RelocationSection rs : obj.relocationSections()) {
                 Section target = rs.target();
                 Optional<ByteBuffer> mem = memory.of(o, target);
@@ -78,25 +73,41 @@ final class Sites {
                 }
                 long base = memory.address(o, target);
                 ByteBuffer m = mem.get();
-                for (Relocation r : rs.entries()) {
-                    Optional<RelocationType> row = arch.relocationType(r.type());
-                    Symbol display = display(o, obj, syms, r.symbol());
-                    if (row.isEmpty() || !arch.applies(row.get(), profile)) {
-                        if (strict) {
-                            String name = row.map(RelocationType::name).orElse(arch.relocationName(r.type()));
-                            String why = row.map(t -> arch.whyNot(t, profile)).orElse("");
-                            throw RelocationException.unsupported(org.modload.loader.diag.Location.ofPlace(obj.name(),
-                                    target.index(), target.name(), r.offset()), name, display.name(), why);
-                        }
-                        continue;
-                    }
-                    RelocationSite site = new RelocationSite(obj.name(), o, target, r, row.get(), display,
-                            binding.referent(o, r.symbol()), relocating ? base + r.offset() : 0, m);
-                    long addend = r.addend().isPresent() ? r.addend().getAsLong() : arch.implicitAddend(site);
-                    visitor.visit(site, addend);
+                for (int i = 0; i < rs.size(); i++) {
+                    visit(o, rs, m, base, i, relocating, visitor);
                 }
             }
         }
+    }
+
+    /**
+     * Visits entry {@code i} of {@code rs} of object {@code o}, whose target's memory is
+     * {@code m} at address {@code base}, as {@link #walk} does: the general path, also taken by
+     * the engine's hot loop for each relocation that loop leaves to the architecture's write.
+     */
+    void visit(int o, RelocationSection rs, ByteBuffer m, long base, int i, boolean relocating, Visitor visitor) {
+        ElfFile obj = binding.objects().get(o);
+        List<Symbol> syms = obj.symbols();
+        if (shown[o] == null) {
+            shown[o] = new Symbol[syms.size()];
+        }
+        Section target = rs.target();
+        Relocation r = rs.entry(i);
+        Optional<RelocationType> row = arch.relocationType(r.type());
+        Symbol display = display(o, obj, syms, r.symbol());
+        if (row.isEmpty() || !arch.applies(row.get(), profile)) {
+            if (relocating) {
+                String name = row.map(RelocationType::name).orElse(arch.relocationName(r.type()));
+                String why = row.map(t -> arch.whyNot(t, profile)).orElse("");
+                throw RelocationException.unsupported(org.modload.loader.diag.Location.ofPlace(obj.name(),
+                        target.index(), target.name(), r.offset()), name, display.name(), why);
+            }
+            return;
+        }
+        RelocationSite site = new RelocationSite(obj.name(), o, target, r, row.get(), display,
+                binding.referent(o, r.symbol()), relocating ? base + r.offset() : 0, m);
+        long addend = r.addend().isPresent() ? r.addend().getAsLong() : arch.implicitAddend(site);
+        visitor.visit(site, addend);
     }
 
     private Symbol display(int o, ElfFile obj, List<Symbol> syms, int index) {

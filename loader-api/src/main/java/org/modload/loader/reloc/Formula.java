@@ -63,6 +63,7 @@ public enum Formula {
     /** The terms as arrays, for {@link #evaluate}: it runs once per relocation and must not allocate. */
     private final Term[] term;
     private final boolean[] negative;
+    private final boolean direct;
 
     Formula(String text, Object... terms) {
         this.text = text;
@@ -73,6 +74,11 @@ public enum Formula {
         for (int i = 0; i < negative.length; i++) {
             negative[i] = this.terms.get(i).negative();
         }
+        boolean d = !text.equals("special");
+        for (Term t : term) {
+            d &= t != Term.GOT && t != Term.GP && t != Term.G;
+        }
+        this.direct = d;
     }
 
     private static Signed minus(Term t) {
@@ -114,6 +120,44 @@ public enum Formula {
         long v = 0;
         for (int i = 0; i < term.length; i++) {
             long x = o.value(term[i]);
+            v = negative[i] ? v - x : v + x;
+        }
+        return v;
+    }
+
+    /**
+     * Whether {@link #evaluate(long, long, long, long, long, long, long)} computes this formula:
+     * it is evaluated by the core and uses none of GOT, GP and G, which only a link with tables
+     * knows.
+     */
+    public boolean direct() {
+        return direct;
+    }
+
+    /**
+     * The value {@link #evaluate(Operands)} gives for operands with these terms, no GOT, no GP
+     * and no table entry (so L is S and E is S + A): the link engine's hot loop, which makes no
+     * {@link Operands} per relocation.
+     *
+     * @throws IllegalStateException when the formula is not {@link #direct()}
+     */
+    public long evaluate(long s, long a, long p, long z, long b, long sec, long bd) {
+        if (!direct) {
+            throw new IllegalStateException(text + " needs more than S, A, P, Z, B, SEC and BD");
+        }
+        long v = 0;
+        for (int i = 0; i < term.length; i++) {
+            long x = switch (term[i]) {
+                case S, L -> s;
+                case A -> a;
+                case P -> p;
+                case Z -> z;
+                case B -> b;
+                case SEC -> sec;
+                case BD -> bd;
+                case E -> s + a;
+                default -> throw new IllegalStateException(text + " needs " + term[i]);
+            };
             v = negative[i] ? v - x : v + x;
         }
         return v;

@@ -158,4 +158,14 @@ public interface Architecture {
     default KernelSupport kernelSupport() {
         return KernelSupport.NONE;
     }
+
+    /**
+     * The hot path for links in {@code profile}, if the architecture offers one: only for a
+     * profile in which it builds no tables ({@link #entryKinds} empty) and whose P is the
+     * place's address. Asked once per link; empty (the default) leaves every relocation to
+     * {@link #write}.
+     */
+    default Optional<DirectWrite> directWrite(Profile profile) {
+        return Optional.empty();
+    }
 }
