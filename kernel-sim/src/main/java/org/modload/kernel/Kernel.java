@@ -12,6 +12,7 @@ import org.modload.kernel.core.Module;
 import org.modload.kernel.core.ModuleFormation;
 import org.modload.kernel.core.ModuleLoader;
 import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.FaultInjection;
 import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.KernelSnapshot;
@@ -21,6 +22,7 @@ import org.modload.kernel.model.LoadPolicy;
 import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.UnloadPolicy;
+import org.modload.kernel.model.UnloadStep;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.link.LoadedImage;
 import org.modload.loader.spi.Architecture;
@@ -218,28 +220,50 @@ public final class Kernel {
      *     exit's errno when an exit allowed to fail refused
      */
     public void deleteModule(String name, boolean force) {
+        deleteModule(name, force, FaultInjection.none());
+    }
+
+    /**
+     * {@link #deleteModule(String, boolean)} asking {@code faults} before each
+     * {@link UnloadStep}: a failed step leaves the kernel as it was before the call (the module
+     * LIVE, its references, edges, exports and memory as they were) and throws its errno.
+     *
+     * @throws KernelException as {@link #deleteModule(String, boolean)}, or the injected errno
+     */
+    public void deleteModule(String name, boolean force, FaultInjection faults) {
         if (parameters.loadPolicy() == LoadPolicy.LEGACY_2_4 && state.deleteReservation(name)) {
             return;
         }
-        Module m = state.beginDelete(name, force, parameters.unloadPolicy());
+        Module m = state.beginDelete(name, force, parameters.unloadPolicy(), faults);
         ModuleHooks h = hooks.getOrDefault(m, ModuleHooks.recording());
+        Optional<Errno> exitFault = faults.at(UnloadStep.EXIT);
+        if (exitFault.isPresent()) {
+            state.unloadFailed(m);
+            throw new KernelException(exitFault.get(), null, name, "delete_module " + name + ": " + UnloadStep.EXIT
+                    + " failed (" + exitFault.get().name() + ", injected)");
+        }
         if (parameters.unloadPolicy() == UnloadPolicy.EXIT_MAY_FAIL) {
-            deleteIfExitAgrees(m, h, force);
+            deleteIfExitAgrees(m, h, force, faults);
             return;
         }
+        RuntimeException exitThrew = null;
         try {
             ModuleView going = state.viewOf(m);
             if (going.hasExit()) {
                 h.exit(this, going);
             }
-        } finally {
-            state.finishDelete(m);
-            hooks.remove(m);
+        } catch (RuntimeException e) {
+            exitThrew = e;
+        }
+        state.finishDelete(m, exitThrew == null ? faults : FaultInjection.none());
+        hooks.remove(m);
+        if (exitThrew != null) {
+            throw exitThrew;
         }
     }
 
     /** Zippel's delete_module: the exit may refuse, and then the module is LIVE again. */
-    private void deleteIfExitAgrees(Module m, ModuleHooks h, boolean force) {
+    private void deleteIfExitAgrees(Module m, ModuleHooks h, boolean force, FaultInjection faults) {
         ModuleView going = state.viewOf(m);
         int ret = 0;
         try {
@@ -259,7 +283,7 @@ public final class Kernel {
         if (ret != 0) {
             state.forcedPastRefusal(m);
         }
-        state.finishDelete(m);
+        state.finishDelete(m, faults);
         hooks.remove(m);
     }
 

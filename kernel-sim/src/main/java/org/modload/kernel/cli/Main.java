@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /**
  * The {@code modload} command line, the one place that discovers architecture plugins. Exit
  * status: 0 success, 1 a load or input error (one located line on standard error; a stack
- * trace only with {@code --debug}), 2 a usage error.
+ * trace only with {@code --debug}) or a heap too small for the run (one line), 2 a usage error.
  */
 @Command(name = "modload", mixinStandardHelpOptions = true, version = "modload 0.1.0",
         description = "ELF relocation engine and simulated Linux kernel module loader.",
@@ -60,7 +60,19 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Failures(() -> main.debug));
-        int status = cl.execute(args);
+        int status;
+        try {
+            status = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // The one Error caught, and only here: the run is over and its objects unreachable, so
+            // one line can be printed; the heap bound is the user's to raise.
+            err.println("modload: out of memory (" + e.getMessage() + ") with a " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB heap: run java with a larger -Xmx");
+            if (main.debug) {
+                e.printStackTrace(err);
+            }
+            status = 1;
+        }
         out.flush();
         err.flush();
         return status;

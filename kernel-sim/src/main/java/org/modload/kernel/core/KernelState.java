@@ -29,6 +29,7 @@ import com.google.common.graph.GraphBuilder;
 import com.google.common.graph.MutableGraph;
 
 import org.modload.kernel.model.Errno;
+import org.modload.kernel.model.FaultInjection;
 import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.KernelSnapshot;
@@ -41,6 +42,7 @@ import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.SignaturePolicy;
 import org.modload.kernel.model.Taint;
 import org.modload.kernel.model.UnloadPolicy;
+import org.modload.kernel.model.UnloadStep;
 import org.modload.kernel.sig.ModuleVerifier;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.spi.Architecture;
@@ -335,12 +337,23 @@ public final class KernelState {
      *     (Linux's policy) references are held, EBUSY when not LIVE or it has init but no exit
      */
     public Module beginDelete(String name, boolean force, UnloadPolicy policy) {
+        return beginDelete(name, force, policy, FaultInjection.none());
+    }
+
+    /**
+     * {@link #beginDelete(String, boolean, UnloadPolicy)}, asking {@code faults} at
+     * {@link UnloadStep#REFCOUNT_CHECK} before anything changes.
+     *
+     * @throws KernelException as above, or with the injected errno
+     */
+    public Module beginDelete(String name, boolean force, UnloadPolicy policy, FaultInjection faults) {
         mutex.lock();
         try {
             Module m = byName.get(name);
             if (m == null || m.state() == ModuleState.UNFORMED) {
                 throw new KernelException(Errno.ENOENT, null, name, "Module " + name + " is not currently loaded");
             }
+            injected(faults, UnloadStep.REFCOUNT_CHECK, name);
             Set<Module> holders = list.predecessors(m);
             if (!holders.isEmpty()) {
                 throw new KernelException(Errno.EWOULDBLOCK, null, name,
@@ -418,12 +431,44 @@ public final class KernelState {
 
     /** free_module after delete_module's exit ran: everything of {@code m} goes. */
     public void finishDelete(Module m) {
+        finishDelete(m, FaultInjection.none());
+    }
+
+    /**
+     * {@link #finishDelete(Module)}, asking {@code faults} before each of free_module's steps
+     * ({@link UnloadStep#SYMBOL_REMOVAL}, {@link UnloadStep#DEPENDENCY_EDGES},
+     * {@link UnloadStep#MEMORY_RELEASE}); a failed step undoes the steps before it and leaves
+     * {@code m} LIVE, as it was before delete_module.
+     *
+     * @throws KernelException with the injected errno
+     */
+    public void finishDelete(Module m, FaultInjection faults) {
         mutex.lock();
         try {
-            free(m);
+            free(m, faults);
             trace.accept(new ModuleEvent(ModuleEvent.Kind.UNLOADED, m.name()));
         } finally {
             mutex.unlock();
+        }
+    }
+
+    /** An unload failed after {@link #beginDelete}: {@code m} is LIVE again, its base reference back. */
+    public void unloadFailed(Module m) {
+        mutex.lock();
+        try {
+            m.unloadFailed();
+            moduleWq.signalAll();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Throws the errno {@code faults} injects at {@code step}, if any. */
+    private static void injected(FaultInjection faults, UnloadStep step, String name) {
+        Optional<Errno> e = faults.at(step);
+        if (e.isPresent()) {
+            throw new KernelException(e.get(), null, name, "delete_module " + name + ": " + step + " failed ("
+                    + e.get().name() + ", injected)");
         }
     }
 
@@ -615,11 +660,37 @@ public final class KernelState {
         trace.accept(e);
     }
 
-    /** free_module, mutex held: exports, dependency references, memory and the list entry go. */
-    private void free(Module m) {
-        unpublish(m);
-        for (Module used : new ArrayList<>(list.successors(m))) {
-            dropUse(m, used);
+    /**
+     * free_module, mutex held: exports, dependency references, memory and the list entry go. A
+     * fault at a step undoes the steps before it (exports published again, edges and their
+     * references back) and makes {@code m} LIVE again.
+     */
+    private void free(Module m, FaultInjection faults) {
+        List<Module> used = new ArrayList<>(list.successors(m));
+        int done = 0;
+        try {
+            injected(faults, UnloadStep.SYMBOL_REMOVAL, m.name());
+            unpublish(m);
+            done = 1;
+            injected(faults, UnloadStep.DEPENDENCY_EDGES, m.name());
+            for (Module u : used) {
+                dropUse(m, u);
+            }
+            done = 2;
+            injected(faults, UnloadStep.MEMORY_RELEASE, m.name());
+        } catch (KernelException e) {
+            if (done >= 2) {
+                for (Module u : used) {
+                    u.get();
+                    addUse(m, u);
+                }
+            }
+            if (done >= 1) {
+                publish(m);
+            }
+            m.unloadFailed();
+            moduleWq.signalAll();
+            throw e;
         }
         area.free(m.coreBase());
         removeUnformed(m);

@@ -29,8 +29,11 @@ public final class Module {
     private final String name;
     private final String file;
     private final ModuleFacts facts;
-    private final LoadPlan plan;
+    /** The link's plan; once LIVE, its retained copy without the object file (module mutex held). */
+    private LoadPlan plan;
     private final AtomicInteger refcnt = new AtomicInteger(REF_BASE);
+    /** Whether the delete_module under way dropped the base reference; module mutex held. */
+    private boolean baseDropped;
     private volatile ModuleState state = ModuleState.UNFORMED;
     private final Set<Taint> taints = EnumSet.noneOf(Taint.class);
     private LoadedImage image;
@@ -112,9 +115,15 @@ public final class Module {
         taints.add(t);
     }
 
-    /** module_arch_freeing_init and the init region's release: init memory and init tables go. */
+    /**
+     * module_arch_freeing_init and the init region's release: init memory and init tables go, and
+     * the image keeps its bytes but no longer its object file.
+     */
     void releaseInit() {
         initHeld = false;
+        // The kernel keeps a module's memory, not its ELF file: the object's model can go.
+        image = image.retained();
+        plan = image.plan();
         tables = tables.stream().filter(t -> !t.init()).toList();
     }
 
@@ -158,9 +167,23 @@ public final class Module {
         }
     }
 
+    /**
+     * An unload step failed (module mutex held): the module is LIVE again and holds its base
+     * reference again if {@link #releaseBase} dropped it (nobody can have taken one since, as
+     * try_module_get fails while the count is 0).
+     */
+    void unloadFailed() {
+        state = ModuleState.LIVE;
+        if (baseDropped) {
+            baseDropped = false;
+            refcnt.addAndGet(REF_BASE);
+        }
+    }
+
     /** try_release_module_ref: drops the base reference if nobody else holds one. */
     boolean releaseBase() {
-        return refcnt.compareAndSet(REF_BASE, 0);
+        baseDropped = refcnt.compareAndSet(REF_BASE, 0);
+        return baseDropped;
     }
 
     @Override

@@ -24,7 +24,8 @@ public abstract sealed class KernelInputException extends RuntimeException
     private final String detail;
 
     KernelInputException(Location location, String detail, String message, Throwable cause) {
-        super(message, cause, false, false);
+        // Names and entries in a message come from the file: a newline in one must not split the line.
+        super(Location.printable(message), cause, false, false);
         this.location = Objects.requireNonNull(location, "location");
         this.detail = Objects.requireNonNull(detail, "detail");
     }

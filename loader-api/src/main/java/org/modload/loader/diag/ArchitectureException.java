@@ -14,7 +14,7 @@ public final class ArchitectureException extends LoaderException {
     private final String machine;
 
     public ArchitectureException(Location location, String machine, String detail) {
-        super(location, location.headerForm() + ": " + detail);
+        super(location, location.headerForm() + ": " + Location.printable(detail));
         this.machine = Objects.requireNonNull(machine, "machine");
     }
 

@@ -16,7 +16,7 @@ public final class DuplicateSymbolException extends LoaderException {
      * @param firstFile the file of the first definition
      */
     public DuplicateSymbolException(Location location, String symbol, String firstFile) {
-        super(location, location.headerForm() + ": duplicate symbol '" + symbol + "'; first defined in " + firstFile);
+        super(location, location.headerForm() + ": duplicate symbol '" + Location.printable(symbol) + "'; first defined in " + firstFile);
         this.symbol = Objects.requireNonNull(symbol);
         this.firstFile = Objects.requireNonNull(firstFile);
     }

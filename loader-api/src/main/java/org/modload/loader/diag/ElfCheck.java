@@ -75,5 +75,11 @@ public enum ElfCheck {
      */
     DYNAMIC,
     /** The file is too large for this reader (2 GiB, the limit of one buffer). */
-    FILE_SIZE
+    FILE_SIZE,
+    /**
+     * A count or size the file could hold but no object needs, refused before anything is
+     * allocated for it: sections, program headers, symbols of one table, relocations of one
+     * section, bytes of one string table (the limits are the reader's constants, {@code ElfParser.MAX_*}).
+     */
+    LIMIT
 }

@@ -9,6 +9,6 @@ public final class LayoutException extends LoaderException {
     private static final long serialVersionUID = 1L;
 
     public LayoutException(Location location, String detail) {
-        super(location, location.headerForm() + ": " + detail);
+        super(location, location.headerForm() + ": " + Location.printable(detail));
     }
 }

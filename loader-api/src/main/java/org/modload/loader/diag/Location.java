@@ -63,7 +63,7 @@ public record Location(String file, OptionalInt sectionIndex, String sectionName
         if (sectionIndex.isEmpty()) {
             return file;
         }
-        String named = sectionName.isEmpty() ? "" : " (" + sectionName + ")";
+        String named = sectionName.isEmpty() ? "" : " (" + printable(sectionName) + ")";
         return file + ": section header " + sectionIndex.getAsInt() + named;
     }
 
@@ -72,6 +72,26 @@ public record Location(String file, OptionalInt sectionIndex, String sectionName
         if (offset.isEmpty() || sectionIndex.isEmpty()) {
             return headerForm();
         }
-        return file + ":(" + sectionName + "+0x" + Long.toHexString(offset.getAsLong()) + ")";
+        return file + ":(" + printable(sectionName) + "+0x" + Long.toHexString(offset.getAsLong()) + ")";
+    }
+
+    /**
+     * {@code name} with control characters as {@code \xNN} escapes, as readelf shows them: a
+     * name comes from the file, and a newline in it must not split a one-line message.
+     */
+    public static String printable(String name) {
+        StringBuilder sb = null;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (sb == null) {
+                    sb = new StringBuilder(name.substring(0, i));
+                }
+                sb.append(String.format("\\x%02x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? name : sb.toString();
     }
 }

@@ -15,7 +15,8 @@ public final class MalformedElfException extends LoaderException {
     private final String detail;
 
     public MalformedElfException(Location location, ElfCheck check, String detail) {
-        super(location, location.headerForm() + ": " + detail);
+        // Names in the detail come from the file: a newline in one must not split the line.
+        super(location, location.headerForm() + ": " + Location.printable(detail));
         this.check = Objects.requireNonNull(check, "check");
         this.detail = Objects.requireNonNull(detail, "detail");
     }

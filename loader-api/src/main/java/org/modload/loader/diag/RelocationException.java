@@ -42,7 +42,8 @@ public final class RelocationException extends LoaderException {
 
     private RelocationException(Location location, Reason reason, String type, String symbol,
             OptionalLong value, OptionalLong min, OptionalLong max, String what, String hint) {
-        super(location, location.placeForm() + ": " + what + references(symbol) + (hint.isEmpty() ? "" : " (" + hint + ")"));
+        super(location, location.placeForm() + ": " + Location.printable(what + references(symbol)
+                + (hint.isEmpty() ? "" : " (" + hint + ")")));
         this.reason = Objects.requireNonNull(reason, "reason");
         this.type = Objects.requireNonNull(type, "type");
         this.symbol = Objects.requireNonNull(symbol, "symbol");

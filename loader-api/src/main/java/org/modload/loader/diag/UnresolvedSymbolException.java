@@ -39,11 +39,11 @@ public final class UnresolvedSymbolException extends LoaderException {
 
     private static String message(List<Missing> missing) {
         if (missing.size() == 1) {
-            return missing.get(0).line();
+            return Location.printable(missing.get(0).line());
         }
         StringBuilder b = new StringBuilder();
         for (Missing m : missing) {
-            b.append(m.line()).append('\n');
+            b.append(Location.printable(m.line())).append('\n');
         }
         return b.append(missing.size()).append(" undefined symbols").toString();
     }

@@ -273,7 +273,7 @@ public final class ElfFile {
     public void requireTarget(Machine wanted, ElfClass wantedClass, ElfData wantedData) {
         if (!machine().equals(wanted) || elfClass() != wantedClass || data() != wantedData) {
             throw new MalformedElfException(Location.ofFile(name), ElfCheck.MACHINE,
-                    "object is " + machine() + " " + elfClass() + " " + data() + ", expected "
+                    "e_machine " + machine() + ", EI_CLASS " + elfClass() + ", EI_DATA " + data() + ": expected "
                             + wanted + " " + wantedClass + " " + wantedData);
         }
     }

@@ -18,6 +18,17 @@ import org.modload.loader.diag.MalformedElfException;
  */
 final class ElfParser {
     private static final int EI_NIDENT = 16;
+    /**
+     * Limits decided before anything is allocated, each far above what real objects have (a
+     * Debian vmlinux has about 40 sections per thousand functions with -ffunction-sections; the
+     * largest symbol tables of a distribution's libraries hold a few hundred thousand entries)
+     * and each small enough that the model of one file stays a bounded share of a small heap.
+     */
+    static final long MAX_SECTIONS = 1L << 18;
+    static final long MAX_SEGMENTS = 1L << 16;
+    static final long MAX_SYMBOLS = 1L << 22;
+    static final long MAX_RELOCATIONS = 1L << 24;
+    static final long MAX_STRING_TABLE = 1L << 28;
     private static final int EV_CURRENT = 1;
 
     private final String file;
@@ -147,6 +158,9 @@ final class ElfParser {
                     + " with " + Long.toUnsignedString(count) + " entries of " + hex(c.sectionHeaderSize())
                     + " bytes exceeds file size " + hex(length));
         }
+        if (count > MAX_SECTIONS) {
+            throw fail(ElfCheck.LIMIT, "e_shnum " + count + " sections exceed this reader's limit of " + MAX_SECTIONS);
+        }
         int n = (int) count;
         if (!zero.type().equals(SectionType.SHT_NULL) || zero.addr() != 0
                 || (h.shnum() != 0 && zero.size() != 0)) {
@@ -179,6 +193,10 @@ final class ElfParser {
                         + strh.type().specName(h.machine()) + " section, not SHT_STRTAB");
             }
             checkBounds(shstrndx, "", strh);
+            if (strh.size() > MAX_STRING_TABLE) {
+                throw fail(shstrndx, "", ElfCheck.LIMIT, "sh_size " + hex(strh.size())
+                        + " exceeds this reader's string table limit of " + hex(MAX_STRING_TABLE));
+            }
             checkTerminated(shstrndx, "", strh);
             ByteBuffer table = view(strh.offset(), strh.size());
             for (int i = 0; i < n; i++) {
@@ -271,6 +289,10 @@ final class ElfParser {
                     || Long.compareUnsigned(count, (length - phoff) / size) > 0) {
                 throw fail(ElfCheck.PROGRAM_TABLE_BOUNDS, "program header table at e_phoff " + hex(phoff) + " with "
                         + count + " entries of " + hex(size) + " bytes exceeds file size " + hex(length));
+            }
+            if (count > MAX_SEGMENTS) {
+                throw fail(ElfCheck.LIMIT, "e_phnum " + count + " program headers exceed this reader's limit of "
+                        + MAX_SEGMENTS);
             }
             int n = (int) count;
             List<Segment> out = new ArrayList<>(n);
@@ -456,6 +478,14 @@ final class ElfParser {
                 throw fail(strtab.index(), strtab.name(), ElfCheck.COMPRESSION, "a string table of symbols cannot be SHF_COMPRESSED");
             }
             long count = symtab.size() / c.symbolSize();
+            if (count > MAX_SYMBOLS) {
+                throw fail(symtab.index(), symtab.name(), ElfCheck.LIMIT, "sh_size " + hex(symtab.size()) + " holds " + count
+                        + " symbols, more than this reader's limit of " + MAX_SYMBOLS);
+            }
+            if (strtab.size() > MAX_STRING_TABLE) {
+                throw fail(strtab.index(), strtab.name(), ElfCheck.LIMIT, "sh_size " + hex(strtab.size())
+                        + " exceeds this reader's string table limit of " + hex(MAX_STRING_TABLE));
+            }
             Section shndxTable = null;
             for (Section s : sections) {
                 if (s.type().equals(SectionType.SHT_SYMTAB_SHNDX) && s.header().link() == symtab.index()) {
@@ -503,6 +533,10 @@ final class ElfParser {
             }
             int size = rela ? c.relaSize() : c.relSize();
             entsize(s, size, rela ? "Elf_Rela" : "Elf_Rel");
+            if (s.size() / size > MAX_RELOCATIONS) {
+                throw fail(s.index(), s.name(), ElfCheck.LIMIT, "sh_size " + hex(s.size()) + " holds " + s.size() / size
+                        + " relocations, more than this reader's limit of " + MAX_RELOCATIONS);
+            }
             Section symtab;
             long symbolCount;
             if (!rel && s.header().link() == 0) {

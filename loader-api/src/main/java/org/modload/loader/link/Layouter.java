@@ -13,6 +13,7 @@ import org.modload.loader.diag.Location;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
 import org.modload.loader.elf.SectionFlags;
+import org.modload.loader.elf.SectionType;
 
 /**
  * Places the allocated sections of the objects of one link, and its tables, under a
@@ -90,6 +91,11 @@ final class Layouter {
             }
             long size = s.size();
             long alignment = s.header().addralign();
+            if (size != 0 && s.type().equals(SectionType.SHT_NULL)) {
+                // Linux would copy sh_size bytes from an sh_offset it never checked (SHT_NULL skips the bounds check).
+                throw new LayoutException(Location.ofSection(obj.name(), s.index(), s.name()), String.format(
+                        "sh_type SHT_NULL with SHF_ALLOC and sh_size 0x%x: the section has no bytes to load", size));
+            }
             if (size < 0 || size > MAX_IMAGE || alignment < 0 || alignment > MAX_ALIGNMENT) {
                 throw new LayoutException(Location.ofSection(obj.name(), s.index(), s.name()), String.format(
                         "sh_size 0x%x / sh_addralign 0x%x exceed what a module can load (size at most 0x%x, "
@@ -128,7 +134,7 @@ final class Layouter {
         for (PlacedSection p : plan.placed()) {
             if (Long.compareUnsigned(p.address() + p.size(), 1L << 32) > 0) {
                 throw new LayoutException(Location.ofFile(obj.name()), String.format(
-                        "'%s' at 0x%x (size 0x%x) does not fit in a 32-bit address space", p.name(), p.address(),
+                        "'%s' at 0x%x (sh_size 0x%x) does not fit in a 32-bit address space", p.name(), p.address(),
                         p.size()));
             }
         }

@@ -45,6 +45,26 @@ public final class LoadPlan {
         this.knowledge = knowledge;
     }
 
+    /** A copy of {@code p} without its objects, for {@link LoadedImage#retained()}. */
+    private LoadPlan(LoadPlan p) {
+        this.binding = null;
+        this.profile = p.profile;
+        this.placed = p.placed;
+        this.tables = p.tables;
+        this.coreBase = p.coreBase;
+        this.coreSize = p.coreSize;
+        this.initBase = p.initBase;
+        this.initSize = p.initSize;
+        this.count = p.count;
+        this.exact = p.exact;
+        this.knowledge = p.knowledge;
+    }
+
+    /** This plan without the objects it was made from (their sections, symbol tables and bindings). */
+    LoadPlan withoutObjects() {
+        return binding == null ? this : new LoadPlan(this);
+    }
+
     /** Every placed piece, sections and tables, in address order. */
     public List<PlacedSection> placed() {
         return placed;
@@ -71,9 +91,9 @@ public final class LoadPlan {
         return initSize;
     }
 
-    /** The objects of the link, in link order. */
+    /** The objects of the link, in link order; empty in a {@linkplain LoadedImage#retained() retained} image's plan. */
     public List<ElfFile> objects() {
-        return binding.objects();
+        return binding == null ? List.of() : binding.objects();
     }
 
     /** The profile the plan was made for. */
@@ -128,6 +148,9 @@ public final class LoadPlan {
     }
 
     Binding binding() {
+        if (binding == null) {
+            throw new IllegalStateException("the plan of a retained image has no objects to link");
+        }
         return binding;
     }
 

@@ -26,6 +26,24 @@ public final class LoadedImage {
         this.defined = List.copyOf(defined);
     }
 
+    private LoadedImage(LoadedImage image) {
+        this.plan = image.plan.withoutObjects();
+        this.sections = image.sections;
+        this.tables = image.tables;
+        this.symbols = image.symbols;
+        this.defined = image.defined;
+    }
+
+    /**
+     * What a loader keeps of this image once the link is done: the same bytes, placements and
+     * symbols, but a plan whose {@link LoadPlan#objects()} is empty, so that the objects' section
+     * models and decoded symbol tables can be collected (a kernel keeps a module's memory, not its
+     * ELF file). Changes nothing; the result cannot be relocated again.
+     */
+    public LoadedImage retained() {
+        return plan.objects().isEmpty() ? this : new LoadedImage(this);
+    }
+
     static long key(int object, int index) {
         return ((long) object << 32) | (index & 0xffffffffL);
     }

@@ -191,10 +191,10 @@ class ElfValidationTest {
     static Stream<Arguments> machines() {
         return Stream.of(
             Arguments.of("machine", Machine.EM_386, ElfClass.ELFCLASS64, ElfData.ELFDATA2LSB,
-                "x.o: object is EM_X86_64 ELFCLASS64 ELFDATA2LSB, expected EM_386 ELFCLASS64 ELFDATA2LSB"),
+                "x.o: e_machine EM_X86_64, EI_CLASS ELFCLASS64, EI_DATA ELFDATA2LSB: expected EM_386 ELFCLASS64 ELFDATA2LSB"),
             Arguments.of("class", Machine.EM_X86_64, ElfClass.ELFCLASS32, ElfData.ELFDATA2LSB,
-                "x.o: object is EM_X86_64 ELFCLASS64 ELFDATA2LSB, expected EM_X86_64 ELFCLASS32 ELFDATA2LSB"),
+                "x.o: e_machine EM_X86_64, EI_CLASS ELFCLASS64, EI_DATA ELFDATA2LSB: expected EM_X86_64 ELFCLASS32 ELFDATA2LSB"),
             Arguments.of("byte order", Machine.EM_X86_64, ElfClass.ELFCLASS64, ElfData.ELFDATA2MSB,
-                "x.o: object is EM_X86_64 ELFCLASS64 ELFDATA2LSB, expected EM_X86_64 ELFCLASS64 ELFDATA2MSB"));
+                "x.o: e_machine EM_X86_64, EI_CLASS ELFCLASS64, EI_DATA ELFDATA2LSB: expected EM_X86_64 ELFCLASS64 ELFDATA2MSB"));
     }
 }
