@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code modload archs}: one line per installed architecture. */
-@Command(name = "archs", description = "List the installed architectures (machine, class, byte order, provider).")
+@Command(name = "archs", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "List the installed architectures (machine, class, byte order, provider).")
 final class ArchsCommand implements Callable<Integer> {
 
     @CommandLine.Spec

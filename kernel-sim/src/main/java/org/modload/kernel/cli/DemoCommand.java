@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * and shows the unloads the kernel refuses (a module in use by another, a module someone holds a
  * reference on) and the ones it allows.
  */
-@Command(name = "demo", description = "Boot the built-in kernel, load the bundled sample modules, show lsmod and a refused unload.")
+@Command(name = "demo", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "Boot the built-in kernel, load the bundled sample modules, show lsmod and a refused unload.")
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> SAMPLES = List.of("hello", "demo_core", "demo_user", "demo_leaf");
 

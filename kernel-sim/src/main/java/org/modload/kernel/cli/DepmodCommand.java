@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code modules.dep} of a module tree on standard output, line for line what kmod's
  * {@code depmod -n} writes as its first file.
  */
-@Command(name = "depmod", mixinStandardHelpOptions = true, description = {
+@Command(name = "depmod", mixinStandardHelpOptions = true, version = KmodVersion.TEXT, description = {
     "Print the modules.dep of a module tree as kmod's depmod writes it: one 'path: dependencies' line per"
             + " module, paths relative to the tree, modules in modules.order order, dependencies in kmod's order.",
     "A dependency cycle is an error, as it is for kmod."})

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code modload elf [--json] [--segments] [--dyn-syms] [--notes] FILE}: the parsed and validated file. */
-@Command(name = "elf", description = "Parse and validate an ELF file of any type (object, executable, shared"
+@Command(name = "elf", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "Parse and validate an ELF file of any type (object, executable, shared"
         + " object, core) and print it.")
 final class ElfCommand implements Callable<Integer> {
 

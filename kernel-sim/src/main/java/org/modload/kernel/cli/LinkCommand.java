@@ -48,7 +48,7 @@ import picocli.CommandLine.Parameters;
  * {@code file:section} (files {@code file_section.bin}). {@code --trace} shows how each relocation
  * got its value ({@link Trace}).
  */
-@Command(name = "link", description = "Link objects at fixed addresses and write the image.")
+@Command(name = "link", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "Link objects at fixed addresses and write the image.")
 final class LinkCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * line per failure (module, errno, located reason; a second file of one module name is
  * {@code EEXIST}), then {@code loaded N of M modules}. A tree without modules is an error.
  */
-@Command(name = "load-tree", description = "Boot a kernel and load every module of a tree in dependency order.")
+@Command(name = "load-tree", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "Boot a kernel and load every module of a tree in dependency order.")
 final class LoadTreeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

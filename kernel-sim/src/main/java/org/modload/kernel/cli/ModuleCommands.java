@@ -69,7 +69,7 @@ final class ModuleCommands {
         abstract int run(Session s, PrintWriter out, PrintWriter err) throws IOException;
     }
 
-    @Command(name = "insmod", description = "Insert modules into a booted kernel; prints nothing on success.")
+    @Command(name = "insmod", mixinStandardHelpOptions = true, version = KmodVersion.TEXT, description = "Insert modules into a booted kernel; prints nothing on success.")
     static final class Insmod extends Tool {
         @Parameters(paramLabel = "FILE", arity = "1..*")
         List<Path> files;
@@ -85,7 +85,7 @@ final class ModuleCommands {
         }
     }
 
-    @Command(name = "rmmod", description = "Remove modules (after --load); refuses as kmod does.")
+    @Command(name = "rmmod", mixinStandardHelpOptions = true, version = KmodVersion.TEXT, description = "Remove modules (after --load); refuses as kmod does.")
     static final class Rmmod extends Tool {
         @Option(names = {"-f", "--force"}, description = "Force removal (taints the kernel).")
         boolean force;
@@ -106,7 +106,7 @@ final class ModuleCommands {
         }
     }
 
-    @Command(name = "lsmod", description = "List the modules of a booted kernel (after --load), as kmod's lsmod.")
+    @Command(name = "lsmod", mixinStandardHelpOptions = true, version = KmodVersion.TEXT, description = "List the modules of a booted kernel (after --load), as kmod's lsmod.")
     static final class Lsmod extends Tool {
         @Override
         int run(Session s, PrintWriter out, PrintWriter err) {
@@ -115,7 +115,7 @@ final class ModuleCommands {
         }
     }
 
-    @Command(name = "modprobe", description = "Insert modules from --tree with their dependencies first.")
+    @Command(name = "modprobe", mixinStandardHelpOptions = true, version = KmodVersion.TEXT, description = "Insert modules from --tree with their dependencies first.")
     static final class Modprobe extends Tool {
         @Parameters(paramLabel = "NAME", arity = "1..*")
         List<String> names;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code cat /sys/module/NAME/taint}, {@code modinfo FILE}, the commands of the 2002 debate
  * ({@link DebateCommands}), {@code help}, {@code exit}. Exit status 1 when any command failed.
  */
-@Command(name = "shell", description = "Keep one kernel across commands read from standard input.")
+@Command(name = "shell", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "Keep one kernel across commands read from standard input.")
 final class ShellCommand implements Callable<Integer> {
     private static final String HELP = """
             commands: insmod [--kill-at POINT] FILE | rmmod [-f] NAME | lsmod | modprobe [--kill-at POINT] NAME

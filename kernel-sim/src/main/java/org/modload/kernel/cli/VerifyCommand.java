@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
  * {@code FILE: ENOKEY: offset 0x...: reason}, or {@code FILE: cannot read: ...}. Exit status 0 when
  * every module verified, 1 otherwise; a keyring that cannot be read is one line and status 1.
  */
-@Command(name = "verify", description = "Verify module signatures against a kernel image's keys or certificate files.")
+@Command(name = "verify", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "Verify module signatures against a kernel image's keys or certificate files.")
 final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -126,9 +126,9 @@ class KernelToolsCliTest {
     @Test
     void aStackTraceOnlyWithDebug() {
         String missing = dir.resolve("missing.ko").toString();
-        Run plain = modload("", "modinfo", missing);
-        Run debug = modload("", "--debug", "modinfo", missing);
-        Run debugAfter = modload("", "modinfo", "--debug", missing);
+        Run plain = modload("", "insmod", missing);
+        Run debug = modload("", "--debug", "insmod", missing);
+        Run debugAfter = modload("", "insmod", "--debug", missing);
         assertAll(
                 () -> assertEquals(1, plain.status()),
                 () -> assertEquals("modload: " + missing + ": no such file\n", plain.err()),
