@@ -40,9 +40,10 @@ final class DepmodCommand implements Callable<Integer> {
                     + " except under build/ and source/; its modules.order, if any, orders the output.")
     Path tree;
 
-    @Option(names = "--symvers", paramLabel = "SYMVERS", required = true,
+    @Option(names = {"-E", "--symvers"}, paramLabel = "SYMVERS",
             description = "The kernel's Module.symvers (checked line by line): its vmlinux symbols are the kernel's"
-                    + " exports, which never make dependencies; with -e they are not reported unknown.")
+                    + " exports, which never make dependencies; with -e they are not reported unknown. Optional, as"
+                    + " kmod's -E: modules.dep does not need it; -e without it or an image warns as kmod does.")
     Path symvers;
 
     @Option(names = "--kernel-image", paramLabel = "VMLINUZ",
@@ -57,7 +58,10 @@ final class DepmodCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Set<String> kernel = new LinkedHashSet<>(ModuleSymvers.read(symvers).kernelSymbolNames());
+        Set<String> kernel = new LinkedHashSet<>();
+        if (symvers != null) {
+            kernel.addAll(ModuleSymvers.read(symvers).kernelSymbolNames());
+        }
         if (kernelImage != null) {
             for (KernelExport e : KernelImage.read(kernelImage).exports()) {
                 kernel.add(e.name());
@@ -83,7 +87,10 @@ final class DepmodCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(result.modulesDep());
         out.flush();
-        if (errsyms) {
+        if (errsyms && symvers == null && kernelImage == null) {
+            err.println("depmod: WARNING: -e needs -E or -F");
+            err.flush();
+        } else if (errsyms) {
             for (ModuleDependencies m : result.modules()) {
                 for (String s : m.unknownSymbols()) {
                     err.println("modload: warning: " + modules.directory().resolve(m.path()) + " needs unknown symbol " + s);

@@ -43,4 +43,15 @@ class HelpAndVersionTest {
                 () -> assertTrue(bogus.err().lines().skip(1).findFirst().orElse("").startsWith("Usage: modload " + command),
                         bogus.err()));
     }
+
+    @org.junit.jupiter.api.Test
+    void depmodNeedsNoSymversAndWarnsForMinusEWithoutOneAsKmodDoes() {
+        String tree = java.nio.file.Path.of("src/main/resources/org/modload/kernel/samples/x86_64").toAbsolutePath().toString();
+        KmodTools.Run plain = KmodTools.modload("depmod", List.of("--tree", tree));
+        KmodTools.Run errsyms = KmodTools.modload("depmod", List.of("--tree", tree, "-e"));
+        assertAll(
+                () -> assertEquals(0, plain.status(), plain.err()),
+                () -> assertTrue(plain.out().contains("demo_user.ko:"), plain.out()),
+                () -> assertEquals(new KmodTools.Run(0, plain.out(), "depmod: WARNING: -e needs -E or -F\n"), errsyms));
+    }
 }
