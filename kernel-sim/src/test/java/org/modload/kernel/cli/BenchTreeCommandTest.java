@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,9 +29,6 @@ class BenchTreeCommandTest {
 
     private long bytes;
 
-    private record Run(int status, String out, String err) {
-    }
-
     @BeforeEach
     void copySamples() throws IOException {
         for (String s : SAMPLES) {
@@ -44,17 +39,14 @@ class BenchTreeCommandTest {
         }
     }
 
-    private static Run modload(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String... args) {
+        return CliRun.run(args);
     }
 
     @ParameterizedTest
     @CsvSource({"parse, 1", "link, 1", "link, 2", "load, 1", "load, 2"})
     void printsRatesAllocationPeakHeapColdAndWarm(String phase, int threads) {
-        Run r = modload("bench-tree", "--tree", dir.toString(), "--passes", "3", "--threads", Integer.toString(threads),
+        CliRun r = modload("bench-tree", "--tree", dir.toString(), "--passes", "3", "--threads", Integer.toString(threads),
                 "--phase", phase);
         assertEquals(0, r.status(), r.err() + r.out());
         List<String> lines = r.out().lines().toList();
@@ -77,10 +69,10 @@ class BenchTreeCommandTest {
 
     @Test
     void refusesAnUnknownPhaseAndTooFewPasses() {
-        Run phase = modload("bench-tree", "--tree", dir.toString(), "--phase", "relocate");
+        CliRun phase = modload("bench-tree", "--tree", dir.toString(), "--phase", "relocate");
         assertEquals(2, phase.status());
         assertTrue(phase.err().contains("--phase: no phase 'relocate' (parse, link, load)"), phase.err());
-        Run passes = modload("bench-tree", "--tree", dir.toString(), "--passes", "0");
+        CliRun passes = modload("bench-tree", "--tree", dir.toString(), "--passes", "0");
         assertEquals(2, passes.status());
         assertTrue(passes.err().contains("--passes must be at least 1, not 0"), passes.err());
     }

@@ -3,11 +3,7 @@ package org.modload.kernel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,15 +30,8 @@ class CompressedModulesCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run modload(String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String input, String... args) {
+        return CliRun.withInput(input, args);
     }
 
     private static byte[] sample(String name) {
@@ -73,7 +62,7 @@ class CompressedModulesCliTest {
                 assertTrue(kmodPlain.startsWith("filename:       " + plain + "\n"), kmodPlain);
                 expected = "filename:       " + z + kmodPlain.substring(("filename:       " + plain).length());
             }
-            Run r = modload("", "modinfo", z.toString());
+            CliRun r = modload("", "modinfo", z.toString());
             assertEquals(0, r.status(), r.err());
             assertEquals(expected, r.out(), z.toString());
             assertTrue(r.out().contains("\nsig_id:         PKCS#7\n"), "the signature of the decompressed image");
@@ -87,20 +76,20 @@ class CompressedModulesCliTest {
             compressed(dir, s, sample(s), c);
         }
         String suffix = ".ko" + Compressors.moduleSuffix(c);
-        Run insmod = modload("", "insmod", dir.resolve("hello" + suffix).toString());
+        CliRun insmod = modload("", "insmod", dir.resolve("hello" + suffix).toString());
         assertEquals(0, insmod.status(), insmod.err());
         assertEquals("", insmod.err());
 
-        Run modprobe = modload("", "modprobe", "--tree", dir.toString(), "demo_leaf");
+        CliRun modprobe = modload("", "modprobe", "--tree", dir.toString(), "demo_leaf");
         assertEquals(0, modprobe.status(), modprobe.err());
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"),
                 modprobe.out().lines().skip(1).map(l -> l.split("\\s+")[0]).toList());
 
-        Run tree = modload("", "load-tree", "--tree", dir.toString());
+        CliRun tree = modload("", "load-tree", "--tree", dir.toString());
         assertEquals(0, tree.status(), tree.out() + tree.err());
         assertTrue(tree.out().endsWith("loaded 4 of 4 modules\n"), tree.out());
 
-        Run shell = modload("insmod " + dir.resolve("demo_core" + suffix) + "\nmodprobe demo_leaf\nlsmod\n", "shell",
+        CliRun shell = modload("insmod " + dir.resolve("demo_core" + suffix) + "\nmodprobe demo_leaf\nlsmod\n", "shell",
                 "--tree", dir.toString());
         assertEquals(0, shell.status(), shell.err());
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"),
@@ -128,8 +117,8 @@ class CompressedModulesCliTest {
         Path symbols = dir.resolve("symbols.map");
         Files.writeString(symbols, "_printk\t0xffffffff81100000\ndemo_register\t0xffffffffc0010000\n"
                 + "demo_unregister\t0xffffffffc0010040\n");
-        Run a = modload("", "link", z.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("a").toString());
-        Run b = modload("", "link", plain.toString(), "--symbols", symbols.toString(), "--out",
+        CliRun a = modload("", "link", z.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("a").toString());
+        CliRun b = modload("", "link", plain.toString(), "--symbols", symbols.toString(), "--out",
                 dir.resolve("b").toString());
         assertEquals(0, a.status(), a.err());
         assertEquals(0, b.status(), b.err());
@@ -156,21 +145,21 @@ class CompressedModulesCliTest {
         String reason = String.format("hello.ko.xz: xz data: truncated: the xz stream ends early, after all 0x%x bytes",
                 z.length / 2);
 
-        Run insmod = modload("", "insmod", cut.toString());
+        CliRun insmod = modload("", "insmod", cut.toString());
         assertEquals(1, insmod.status());
         assertEquals("insmod: ERROR: could not load module " + cut + ": Invalid argument\n"
                 + "insmod: EINVAL: " + reason + "\n", insmod.err());
 
-        Run modinfo = modload("", "modinfo", cut.toString());
+        CliRun modinfo = modload("", "modinfo", cut.toString());
         assertEquals(1, modinfo.status());
         assertEquals("", modinfo.out());
         assertEquals(reason + "\n", modinfo.err());
 
-        Run elf = modload("", "elf", "--json", cut.toString());
+        CliRun elf = modload("", "elf", "--json", cut.toString());
         assertEquals(1, elf.status());
         assertEquals(reason + "\n", elf.err());
 
-        Run tree = modload("", "load-tree", "--tree", dir.toString());
+        CliRun tree = modload("", "load-tree", "--tree", dir.toString());
         assertEquals(1, tree.status());
         List<String> lines = tree.out().lines().toList();
         assertEquals("hello\tEINVAL\t" + reason, lines.get(0));

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,9 +21,6 @@ class KernelToolsCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-    }
-
     @BeforeEach
     void copySamples() throws IOException {
         for (String s : SAMPLES) {
@@ -37,12 +30,8 @@ class KernelToolsCliTest {
         }
     }
 
-    private static Run modload(String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String input, String... args) {
+        return CliRun.withInput(input, args);
     }
 
     private String ko(String name) {
@@ -53,7 +42,7 @@ class KernelToolsCliTest {
     void aScriptedShellKeepsOneKernelAndRefusesUnloadsAsKmod() {
         String script = String.join("\n", "insmod " + ko("demo_core"), "insmod " + ko("demo_user"), "lsmod",
                 "rmmod demo_core", "cat /proc/modules", "rmmod demo_user", "rmmod demo_core", "lsmod", "");
-        Run r = modload(script, "shell");
+        CliRun r = modload(script, "shell");
         assertEquals(1, r.status(), "one command failed: " + r.err());
         assertEquals("rmmod: ERROR: Module demo_core is in use by: demo_user\n", r.err());
         List<String> lines = r.out().lines().toList();
@@ -67,7 +56,7 @@ class KernelToolsCliTest {
 
     @Test
     void modprobeLoadsDependenciesFirst() {
-        Run r = modload("", "modprobe", "--tree", dir.toString(), "demo_leaf");
+        CliRun r = modload("", "modprobe", "--tree", dir.toString(), "demo_leaf");
         assertEquals(0, r.status(), r.err());
         List<String> names = r.out().lines().skip(1).map(l -> l.split("\\s+")[0]).toList();
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"), names);
@@ -75,7 +64,7 @@ class KernelToolsCliTest {
 
     @Test
     void loadTreeLoadsEverySampleAndEndsWithTheCount() {
-        Run r = modload("", "load-tree", "--tree", dir.toString());
+        CliRun r = modload("", "load-tree", "--tree", dir.toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("loaded 4 of 4 modules", lines.get(lines.size() - 1));
@@ -85,7 +74,7 @@ class KernelToolsCliTest {
     void loadTreeReportsAFailureOnOneLineAndCountsIt() throws IOException {
         byte[] core = Files.readAllBytes(dir.resolve("demo_core.ko"));
         Files.write(dir.resolve("demo_core.ko"), java.util.Arrays.copyOf(core, 100));
-        Run r = modload("", "load-tree", "--tree", dir.toString());
+        CliRun r = modload("", "load-tree", "--tree", dir.toString());
         assertEquals(1, r.status());
         List<String> lines = r.out().lines().toList();
         assertEquals("loaded 1 of 4 modules", lines.get(lines.size() - 1));
@@ -96,7 +85,7 @@ class KernelToolsCliTest {
 
     @Test
     void insmodOfABadFileSaysWhyAsKmodDoes() {
-        Run r = modload("", "insmod", ko("demo_user"));
+        CliRun r = modload("", "insmod", ko("demo_user"));
         assertEquals(1, r.status());
         assertEquals("insmod: ERROR: could not insert module " + ko("demo_user") + ": Unknown symbol in module\n"
                 + "insmod: ENOENT: demo_user: Unknown symbol demo_register (err -2)\n", r.err());
@@ -104,8 +93,8 @@ class KernelToolsCliTest {
 
     @Test
     void loadTreeOnTwoThreadsLoadsTheSameModules() {
-        Run one = modload("", "load-tree", "--tree", dir.toString());
-        Run two = modload("", "load-tree", "--threads", "2", "--tree", dir.toString());
+        CliRun one = modload("", "load-tree", "--tree", dir.toString());
+        CliRun two = modload("", "load-tree", "--threads", "2", "--tree", dir.toString());
         assertEquals(0, two.status(), two.err());
         assertEquals(one.out(), two.out());
         assertTrue(two.out().endsWith("loaded 4 of 4 modules\n"), two.out());
@@ -113,8 +102,8 @@ class KernelToolsCliTest {
 
     @Test
     void usageErrorsExitTwoWithOneReason() {
-        Run threads = modload("", "load-tree", "--threads", "0", "--tree", dir.toString());
-        Run arch = modload("", "lsmod", "--arch", "vax");
+        CliRun threads = modload("", "load-tree", "--threads", "0", "--tree", dir.toString());
+        CliRun arch = modload("", "lsmod", "--arch", "vax");
         assertAll(
                 () -> assertEquals(2, threads.status()),
                 () -> assertTrue(threads.err().startsWith("modload: --threads must be at least 1, not 0\n"), threads.err()),
@@ -126,9 +115,9 @@ class KernelToolsCliTest {
     @Test
     void aStackTraceOnlyWithDebug() {
         String missing = dir.resolve("missing.ko").toString();
-        Run plain = modload("", "insmod", missing);
-        Run debug = modload("", "--debug", "insmod", missing);
-        Run debugAfter = modload("", "insmod", "--debug", missing);
+        CliRun plain = modload("", "insmod", missing);
+        CliRun debug = modload("", "--debug", "insmod", missing);
+        CliRun debugAfter = modload("", "insmod", "--debug", missing);
         assertAll(
                 () -> assertEquals(1, plain.status()),
                 () -> assertEquals("modload: " + missing + ": no such file\n", plain.err()),

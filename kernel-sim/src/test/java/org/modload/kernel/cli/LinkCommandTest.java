@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +31,8 @@ import org.modload.loader.testing.LdDifferential;
  */
 class LinkCommandTest {
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run modload(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String... args) {
+        return CliRun.run(args);
     }
 
     private static Path sample(Path dir, String arch, String module) throws IOException {
@@ -117,7 +109,7 @@ class LinkCommandTest {
         Path object = sample(dir, arch, module);
         long kernel = arch.equals("x86_64") ? 0xffffffff81200000L : 0xc1200000L;
         Path symbols = symbolsFile(dir, parse(object), kernel, systemMap);
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("out").toString());
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("out").toString());
         assertEquals(0, r.status(), r.err());
         assertEquals("", r.err());
         assertMatchesGnuLd(object, dir.resolve("out"), dir.resolve("work"));
@@ -130,7 +122,7 @@ class LinkCommandTest {
         Path pins = dir.resolve("pins.tsv");
         Files.writeString(pins, ".text\t0xffffffffa0001000\n.data\t0xffffffffa0100000\n");
         Path out = dir.resolve("out");
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--layout", pins.toString(),
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--layout", pins.toString(),
                 "--base", "0xffffffffa0200000", "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
@@ -149,7 +141,7 @@ class LinkCommandTest {
         Path object = sample(dir, "x86_64", "hello");
         Path symbols = dir.resolve("empty.tsv");
         Files.writeString(symbols, "");
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("o").toString());
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("o").toString());
         assertEquals(1, r.status());
         ElfFile obj = parse(object);
         Section symtab = obj.symbolTable().orElseThrow();
@@ -170,7 +162,7 @@ class LinkCommandTest {
         // hello.ko.readelf: .rela.init.text 0xe R_X86_64_PLT32 _printk - 4; the kernel at 4 GiB is out of reach.
         Path far = dir.resolve("far.tsv");
         Files.writeString(far, "_printk\t0x100000000\n");
-        Run r = modload("link", object.toString(), "--symbols", far.toString(), "--out", dir.resolve("o").toString());
+        CliRun r = modload("link", object.toString(), "--symbols", far.toString(), "--out", dir.resolve("o").toString());
         assertEquals(1, r.status());
         long value = 0x100000000L - 4 - (init + 0xe);
         assertEquals("hello.ko:(.init.text+0xe): relocation R_X86_64_PLT32 out of range: " + value
@@ -218,7 +210,7 @@ class LinkCommandTest {
         Map<String, Long> given = tsv(symbols);
         Path out = dir.resolve("out");
         Path trace = dir.resolve("trace.jsonl");
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--trace", trace.toString(),
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--trace", trace.toString(),
                 "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = Files.readAllLines(trace);
@@ -259,7 +251,7 @@ class LinkCommandTest {
         Path far = dir.resolve("far.tsv");
         Files.writeString(far, "_printk\t0x100000000\n");
         Path trace = dir.resolve("trace.jsonl");
-        Run r = modload("link", object.toString(), "--symbols", far.toString(), "--trace", trace.toString(), "--out",
+        CliRun r = modload("link", object.toString(), "--symbols", far.toString(), "--trace", trace.toString(), "--out",
                 dir.resolve("o").toString());
         assertEquals(1, r.status());
         List<String> lines = Files.readAllLines(trace);
@@ -283,7 +275,7 @@ class LinkCommandTest {
     void traceToStandardOutput(@TempDir Path dir) throws IOException {
         Path object = sample(dir, "x86_64", "hello");
         Path symbols = symbolsFile(dir, parse(object), 0xffffffff81200000L, false);
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--trace", "-", "--out",
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--trace", "-", "--out",
                 dir.resolve("o").toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -294,7 +286,7 @@ class LinkCommandTest {
     @Test
     void usageErrorsExitTwo(@TempDir Path dir) throws IOException {
         Path object = sample(dir, "x86_64", "hello");
-        Run missingOut = modload("link", object.toString());
+        CliRun missingOut = modload("link", object.toString());
         assertEquals(2, missingOut.status());
         assertTrue(missingOut.err().contains("--out"), missingOut.err());
         List<String> lines = missingOut.err().lines().toList();
@@ -305,7 +297,7 @@ class LinkCommandTest {
     void a32BitImageBeyond4GiBIsRefused(@TempDir Path dir) throws IOException {
         Path object = sample(dir, "i386", "hello");
         Path symbols = symbolsFile(dir, parse(object), 0xc1200000L, false);
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--base", "0xffffe000",
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--base", "0xffffe000",
                 "--out", dir.resolve("o").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("hello.ko: '") && r.err().endsWith("does not fit in a 32-bit address space\n"),
@@ -336,7 +328,7 @@ class LinkCommandTest {
         Path object = ia64Module(dir);
         Path symbols = Files.writeString(dir.resolve("kernel.tsv"), IA64_SYMBOLS);
         Path out = dir.resolve("out");
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", out.toString());
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
         for (String table : List.of(".core.plt", ".init.plt", ".got", ".opd")) {
@@ -358,7 +350,7 @@ class LinkCommandTest {
         Path symbols = Files.writeString(dir.resolve("kernel.tsv"),
                 IA64_SYMBOLS.replace("printk\t0xa000000100c00000\t0xa000000100100000\t0xa000000101000000",
                         "printk\t0xa000000100c00000"));
-        Run r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("o").toString());
+        CliRun r = modload("link", object.toString(), "--symbols", symbols.toString(), "--out", dir.resolve("o").toString());
         assertEquals(1, r.status());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("chardev_o2.ko:(") && r.err().contains("descriptor")
@@ -388,7 +380,7 @@ class LinkCommandTest {
         Path b = assemble(dir, "b", "\t.text\n\t.globl g\n\t.type g, @function\ng:\tret\n\t.size g, .-g\n"
                 + "\t.data\n\t.globl v\n\t.type v, @object\nv:\t.quad 7\n\t.size v, 8\n");
         Path out = dir.resolve("out");
-        Run r = modload("link", a.toString(), b.toString(), "--profile", "PERMISSIVE", "--base", "0x400000", "--out",
+        CliRun r = modload("link", a.toString(), b.toString(), "--profile", "PERMISSIVE", "--base", "0x400000", "--out",
                 out.toString());
         assertEquals(0, r.status(), r.err());
         Map<String, Long> layout = tsv(out.resolve("layout.tsv"));
@@ -405,7 +397,7 @@ class LinkCommandTest {
         assertEquals(bText, aText + 5 + text.getInt(1), "call g reaches b.o's g");
 
         Path c = assemble(dir, "c", "\t.text\n\tcall x\n\tcall y\n");
-        Run missing = modload("link", a.toString(), c.toString(), "--profile", "PERMISSIVE", "--out",
+        CliRun missing = modload("link", a.toString(), c.toString(), "--profile", "PERMISSIVE", "--out",
                 dir.resolve("out2").toString());
         assertEquals(1, missing.status());
         int symtabA = parse(a).symbolTable().orElseThrow().index();

@@ -7,8 +7,6 @@ import static org.modload.kernel.modinfo.ModinfoFixtures.I686_SIGNED;
 import static org.modload.kernel.modinfo.ModinfoFixtures.UNSIGNED;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +30,12 @@ class ModinfoCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {AMD64_SIGNED, I686_SIGNED, UNSIGNED})
     void outputIsKmodsByteForByte(String resource) {
         Path ko = ModinfoFixtures.copy(resource, dir);
-        Run run = modload("modinfo", ko.toString());
-        assertEquals(new Run(0, ModinfoFixtures.kmod(null, ko.toString()), ""), run);
+        CliRun run = modload("modinfo", ko.toString());
+        assertEquals(new CliRun(0, ModinfoFixtures.kmod(null, ko.toString()), ""), run);
     }
 
     @Test
@@ -61,8 +56,8 @@ class ModinfoCommandTest {
         Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         String relative = cwd.relativize(ko.toAbsolutePath()).toString();
         assertTrue(relative.startsWith(".."), relative);
-        Run run = modload("modinfo", relative);
-        assertEquals(new Run(0, ModinfoFixtures.kmod(cwd, relative), ""), run);
+        CliRun run = modload("modinfo", relative);
+        assertEquals(new CliRun(0, ModinfoFixtures.kmod(cwd, relative), ""), run);
     }
 
     @Test
@@ -70,7 +65,7 @@ class ModinfoCommandTest {
         byte[] bytes = ModinfoFixtures.bytes(AMD64_SIGNED); // 12169 bytes, struct module_signature at 0x2f61
         ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN).putInt(bytes.length - 28 - 4, 0x10000);
         Path ko = Files.write(dir.resolve("hangcheck-timer.ko"), bytes);
-        assertEquals(new Run(1, "", "hangcheck-timer.ko: offset 0x2f61: signature sig_len 0x10000 is not less than the"
+        assertEquals(new CliRun(1, "", "hangcheck-timer.ko: offset 0x2f61: signature sig_len 0x10000 is not less than the"
                 + " 0x2f61 bytes before struct module_signature\n"), modload("modinfo", ko.toString()));
     }
 
@@ -79,7 +74,7 @@ class ModinfoCommandTest {
         byte[] bytes = ModinfoFixtures.bytes(AMD64_SIGNED); // PKCS#7: 681 bytes at 0x2cb8
         Arrays.fill(bytes, 0x2cb8, 0x2cb8 + 681, (byte) 0xff);
         Path ko = Files.write(dir.resolve("hangcheck-timer.ko"), bytes);
-        assertEquals(new Run(1, "", "hangcheck-timer.ko: offset 0x2cb8: signature is not a PKCS#7 SignedData message"
+        assertEquals(new CliRun(1, "", "hangcheck-timer.ko: offset 0x2cb8: signature is not a PKCS#7 SignedData message"
                 + " (681 bytes)\n"), modload("modinfo", ko.toString()));
     }
 
@@ -97,7 +92,7 @@ class ModinfoCommandTest {
             start--;
         }
         String entry = new String(bytes, start, last + 1 - start, StandardCharsets.US_ASCII);
-        assertEquals(new Run(1, "", String.format("demo_user.ko:(.modinfo+0x%x): entry \"%s\" (%d bytes) is not"
+        assertEquals(new CliRun(1, "", String.format("demo_user.ko:(.modinfo+0x%x): entry \"%s\" (%d bytes) is not"
                 + " NUL-terminated%n", start - modinfo.header().offset(), entry, entry.length())),
                 modload("modinfo", ko.toString()));
     }
@@ -109,13 +104,13 @@ class ModinfoCommandTest {
         int at = indexOf(bytes, name);
         bytes[at + name.length - 2] = 'X';
         Path ko = Files.write(dir.resolve("demo_user.ko"), bytes);
-        assertEquals(new Run(1, "", "demo_user.ko: no .modinfo section\n"), modload("modinfo", ko.toString()));
+        assertEquals(new CliRun(1, "", "demo_user.ko: no .modinfo section\n"), modload("modinfo", ko.toString()));
     }
 
     @Test
     void aFileThatIsNotElfFailsWithTheParsersMessage() throws IOException {
         Path ko = Files.write(dir.resolve("junk.ko"), "not an object".getBytes(StandardCharsets.US_ASCII));
-        Run run = modload("modinfo", ko.toString());
+        CliRun run = modload("modinfo", ko.toString());
         assertEquals(1, run.status());
         assertEquals("", run.out());
         assertTrue(run.err().startsWith("junk.ko: ") && run.err().lines().count() == 1, run.err());
@@ -125,7 +120,7 @@ class ModinfoCommandTest {
     void aMissingFileFailsAsKmodsDoes() {
         // Not an existing file, so kmod 30 looks it up as an alias: "modinfo: ERROR: Module /d/absent.ko not found."
         Path ko = dir.resolve("absent.ko");
-        assertEquals(new Run(1, "", "modinfo: ERROR: Module " + ko + " not found.\n"), modload("modinfo", ko.toString()));
+        assertEquals(new CliRun(1, "", "modinfo: ERROR: Module " + ko + " not found.\n"), modload("modinfo", ko.toString()));
     }
 
     @Test
@@ -142,10 +137,7 @@ class ModinfoCommandTest {
         throw new AssertionError("not found");
     }
 
-    private static Run modload(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String... args) {
+        return CliRun.run(args);
     }
 }

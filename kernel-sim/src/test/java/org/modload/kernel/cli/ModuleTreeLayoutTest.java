@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,15 +27,8 @@ class ModuleTreeLayoutTest {
     @TempDir
     Path tmp;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run modload(String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String input, String... args) {
+        return CliRun.withInput(input, args);
     }
 
     /** The four samples under {@code dir/kernel/}. */
@@ -51,12 +40,12 @@ class ModuleTreeLayoutTest {
         return dir;
     }
 
-    private static List<String> lsmodNames(Run r) {
+    private static List<String> lsmodNames(CliRun r) {
         return r.out().lines().skip(1).map(l -> l.split("\\s+")[0]).toList();
     }
 
     private static void assertLoadsAll(Path tree) {
-        Run r = modload("", "load-tree", "--tree", tree.toString());
+        CliRun r = modload("", "load-tree", "--tree", tree.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().endsWith("loaded 4 of 4 modules\n"), r.out());
     }
@@ -66,10 +55,10 @@ class ModuleTreeLayoutTest {
         Path real = samples(tmp.resolve("real"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
         assertLoadsAll(link);
-        Run modprobe = modload("", "modprobe", "--tree", link.toString(), "demo_leaf");
+        CliRun modprobe = modload("", "modprobe", "--tree", link.toString(), "demo_leaf");
         assertEquals(0, modprobe.status(), modprobe.err());
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"), lsmodNames(modprobe));
-        Run shell = modload("modprobe demo_leaf\nlsmod\n", "shell", "--tree", link.toString());
+        CliRun shell = modload("modprobe demo_leaf\nlsmod\n", "shell", "--tree", link.toString());
         assertEquals(0, shell.status(), shell.err());
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"), lsmodNames(shell));
     }
@@ -93,7 +82,7 @@ class ModuleTreeLayoutTest {
         assertLoadsAll(root);
         assertLoadsAll(root.resolve("lib/modules"));
         assertLoadsAll(root.resolve("usr/lib/modules/6.12.0-test"));
-        Run modprobe = modload("", "modprobe", "--tree", root.toString(), "demo_leaf");
+        CliRun modprobe = modload("", "modprobe", "--tree", root.toString(), "demo_leaf");
         assertEquals(0, modprobe.status(), modprobe.err());
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"), lsmodNames(modprobe));
     }
@@ -104,7 +93,7 @@ class ModuleTreeLayoutTest {
         samples(root.resolve("lib/modules/6.1.0-a"));
         samples(root.resolve("lib/modules/6.12.0-b"));
         Path modules = root.resolve("lib/modules");
-        Run r = modload("", "load-tree", "--tree", root.toString());
+        CliRun r = modload("", "load-tree", "--tree", root.toString());
         assertEquals(1, r.status());
         assertEquals("", r.out());
         assertEquals(modules + ": holds modules of 2 releases (6.1.0-a, 6.12.0-b): name one, e.g. --tree "
@@ -118,10 +107,10 @@ class ModuleTreeLayoutTest {
         Files.writeString(empty.resolve("README"), "no modules here\n");
         Path dir = empty.getParent();
         String message = "no modules under " + dir + EMPTY + "\n";
-        Run tree = modload("", "load-tree", "--tree", dir.toString());
-        Run modprobe = modload("", "modprobe", "--tree", dir.toString(), "hello");
-        Run shell = modload("lsmod\n", "shell", "--tree", dir.toString());
-        for (Run r : List.of(tree, modprobe, shell)) {
+        CliRun tree = modload("", "load-tree", "--tree", dir.toString());
+        CliRun modprobe = modload("", "modprobe", "--tree", dir.toString(), "hello");
+        CliRun shell = modload("lsmod\n", "shell", "--tree", dir.toString());
+        for (CliRun r : List.of(tree, modprobe, shell)) {
             assertEquals(1, r.status(), r.toString());
             assertEquals("", r.out());
             assertEquals(message, r.err());
@@ -131,7 +120,7 @@ class ModuleTreeLayoutTest {
     @Test
     void aMissingTreeIsOneLine() {
         Path none = tmp.resolve("none");
-        Run r = modload("", "load-tree", "--tree", none.toString());
+        CliRun r = modload("", "load-tree", "--tree", none.toString());
         assertEquals(1, r.status());
         assertEquals(none + ": no such directory\n", r.err());
     }
@@ -141,12 +130,12 @@ class ModuleTreeLayoutTest {
         Path tree = samples(tmp.resolve("tree"));
         Path second = Files.createDirectories(tree.resolve("kernel/other"));
         Files.copy(tree.resolve("kernel/hello.ko"), second.resolve("hello.ko"));
-        Run r = modload("", "load-tree", "--tree", tree.toString());
+        CliRun r = modload("", "load-tree", "--tree", tree.toString());
         assertEquals(1, r.status(), r.err());
         assertEquals(List.of("hello\tEEXIST\tkernel/other/hello.ko: duplicate module name hello, also kernel/hello.ko"
                 + " (loaded instead)", "0 symbol CRCs checked against their exporters", "loaded 4 of 5 modules"),
                 r.out().lines().toList());
-        Run modprobe = modload("", "modprobe", "--tree", tree.toString(), "hello");
+        CliRun modprobe = modload("", "modprobe", "--tree", tree.toString(), "hello");
         assertEquals(0, modprobe.status(), modprobe.err());
         assertEquals(List.of("hello"), lsmodNames(modprobe));
     }

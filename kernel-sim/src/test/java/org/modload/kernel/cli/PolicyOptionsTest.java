@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,9 +21,6 @@ class PolicyOptionsTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-    }
-
     @BeforeEach
     void copySamples() throws IOException {
         for (String s : SAMPLES) {
@@ -37,19 +30,15 @@ class PolicyOptionsTest {
         }
     }
 
-    private static Run modload(String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String input, String... args) {
+        return CliRun.withInput(input, args);
     }
 
     @Test
     void loadTreeLoadsEverySampleUnderEachCombinationOfPolicies() {
         for (String load : List.of("linux", "legacy-2.4")) {
             for (String unload : List.of("linux", "exit-may-fail")) {
-                Run r = modload("", "load-tree", "--threads", "2", "--load-policy", load, "--unload-policy", unload,
+                CliRun r = modload("", "load-tree", "--threads", "2", "--load-policy", load, "--unload-policy", unload,
                         "--tree", dir.toString());
                 assertEquals(0, r.status(), load + "/" + unload + ": " + r.out() + r.err());
                 assertTrue(r.out().endsWith("loaded 4 of 4 modules\n"), r.out());
@@ -59,7 +48,7 @@ class PolicyOptionsTest {
 
     @Test
     void underLegacyAFailureOfInsmodSaysWhyAndLeavesNothing() {
-        Run r = modload(String.join("\n", "insmod " + dir.resolve("demo_user.ko"), "cat /proc/modules", ""),
+        CliRun r = modload(String.join("\n", "insmod " + dir.resolve("demo_user.ko"), "cat /proc/modules", ""),
                 "shell", "--load-policy", "legacy-2.4");
         assertAll(
                 () -> assertEquals(1, r.status()),
@@ -70,7 +59,7 @@ class PolicyOptionsTest {
 
     @Test
     void procModulesShowsAnUninitializedEntryWithItsAddress() {
-        Run r = modload(String.join("\n", "create_module leak 100", "cat /proc/modules", ""),
+        CliRun r = modload(String.join("\n", "create_module leak 100", "cat /proc/modules", ""),
                 "shell", "--load-policy", "legacy-2.4");
         List<String> lines = r.out().lines().toList();
         assertAll(
@@ -82,10 +71,10 @@ class PolicyOptionsTest {
 
     @Test
     void anUnknownPolicyOrKillPointIsAUsageError() {
-        Run load = modload("", "lsmod", "--load-policy", "2.2");
-        Run unload = modload("", "load-tree", "--unload-policy", "never", "--tree", dir.toString());
-        Run kill = modload("insmod --kill-at create_module " + dir.resolve("hello.ko") + "\n", "shell");
-        Run value = modload("exit-returns hello EBUSY\ncreate_module x 4k\n", "shell", "--load-policy", "legacy-2.4");
+        CliRun load = modload("", "lsmod", "--load-policy", "2.2");
+        CliRun unload = modload("", "load-tree", "--unload-policy", "never", "--tree", dir.toString());
+        CliRun kill = modload("insmod --kill-at create_module " + dir.resolve("hello.ko") + "\n", "shell");
+        CliRun value = modload("exit-returns hello EBUSY\ncreate_module x 4k\n", "shell", "--load-policy", "legacy-2.4");
         assertAll(
                 () -> assertEquals(2, load.status()),
                 () -> assertTrue(load.err().startsWith("modload: --load-policy: no policy '2.2' (linux, legacy-2.4)\n"),

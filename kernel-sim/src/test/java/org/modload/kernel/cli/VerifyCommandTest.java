@@ -2,12 +2,8 @@ package org.modload.kernel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +28,6 @@ class VerifyCommandTest {
     private static Path tampered;
     private static int moduleLength;
 
-    private record Run(int status, String out, String err) {
-    }
-
     @BeforeAll
     static void files() throws IOException {
         key = SignFile.newKey(dir, "cli", "modload test cli key", "rsa:2048", "0x1603");
@@ -52,12 +45,8 @@ class VerifyCommandTest {
         tampered = Files.write(dir.resolve("tampered/hello.ko"), bad);
     }
 
-    private static Run modload(String input, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun modload(String input, String... args) {
+        return CliRun.withInput(input, args);
     }
 
     private static String description() {
@@ -66,9 +55,9 @@ class VerifyCommandTest {
 
     @Test
     void verifyPrintsOneLinePerModuleAndFailsWhenOneDoesNotVerify() {
-        Run r = modload("", "verify", "--cert", key.pem().toString(), signed.toString(), unsigned.toString(),
+        CliRun r = modload("", "verify", "--cert", key.pem().toString(), signed.toString(), unsigned.toString(),
                 tampered.toString());
-        assertEquals(new Run(1, String.join("\n",
+        assertEquals(new CliRun(1, String.join("\n",
                 signed + ": OK sha256 signer \"modload test cli key\" key 16:03",
                 unsigned + ": ENODATA: unsigned module",
                 tampered + ": EKEYREJECTED: offset 0x" + Integer.toHexString(moduleLength) + ": sha256 signature by key \""
@@ -77,8 +66,8 @@ class VerifyCommandTest {
 
     @Test
     void verifyExitsZeroWhenEveryModuleVerifiesAgainstADerCertificate() {
-        Run r = modload("", "verify", "--cert", key.der().toString(), signed.toString());
-        assertEquals(new Run(0, signed + ": OK sha256 signer \"modload test cli key\" key 16:03\n", ""), r);
+        CliRun r = modload("", "verify", "--cert", key.der().toString(), signed.toString());
+        assertEquals(new CliRun(0, signed + ": OK sha256 signer \"modload test cli key\" key 16:03\n", ""), r);
     }
 
     /** A .ko.xz (made by xz, as Debian 13 ships its modules) is verified on its decompressed image. */
@@ -88,8 +77,8 @@ class VerifyCommandTest {
         Path copy = Files.copy(signed, dir.resolve("hello-xz.ko"));
         ExternalTools.run(List.of(xz.toString(), "--check=crc32", "--lzma2=dict=1MiB", copy.toString()));
         Path compressed = dir.resolve("hello-xz.ko.xz");
-        Run r = modload("", "verify", "--cert", key.der().toString(), compressed.toString());
-        assertEquals(new Run(0, compressed + ": OK sha256 signer \"modload test cli key\" key 16:03\n", ""), r);
+        CliRun r = modload("", "verify", "--cert", key.der().toString(), compressed.toString());
+        assertEquals(new CliRun(0, compressed + ": OK sha256 signer \"modload test cli key\" key 16:03\n", ""), r);
     }
 
     /** A file that cannot be read is its own line; the others are still verified. */
@@ -97,7 +86,7 @@ class VerifyCommandTest {
     void anUnreadableModuleIsItsLineAndTheRestAreChecked() throws IOException {
         Path corrupt = Files.write(dir.resolve("corrupt.ko.xz"), new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1, 2, 3});
         Path missing = dir.resolve("missing.ko");
-        Run r = modload("", "verify", "--cert", key.der().toString(), corrupt.toString(), missing.toString(),
+        CliRun r = modload("", "verify", "--cert", key.der().toString(), corrupt.toString(), missing.toString(),
                 signed.toString());
         List<String> lines = r.out().lines().toList();
         assertEquals(1, r.status());
@@ -110,7 +99,7 @@ class VerifyCommandTest {
 
     @Test
     void verifyWithoutKeysIsAUsageError() {
-        Run r = modload("", "verify", signed.toString());
+        CliRun r = modload("", "verify", signed.toString());
         assertEquals(2, r.status());
         assertEquals("modload: verify needs keys: --kernel-image VMLINUZ and/or --cert FILE",
                 r.err().lines().findFirst().orElseThrow());
@@ -119,28 +108,28 @@ class VerifyCommandTest {
     @Test
     void aCertificateFileWithoutCertificateIsOneLine() throws IOException {
         Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
-        Run r = modload("", "verify", "--cert", junk.toString(), signed.toString());
-        assertEquals(new Run(1, "", junk + ": no certificate: neither DER X.509 nor PEM with a CERTIFICATE block\n"), r);
+        CliRun r = modload("", "verify", "--cert", junk.toString(), signed.toString());
+        assertEquals(new CliRun(1, "", junk + ": no certificate: neither DER X.509 nor PEM with a CERTIFICATE block\n"), r);
     }
 
     @Test
     void insmodWithSigEnforceRejectsAnUnsignedModule() {
-        Run r = modload("", "insmod", "--sig-enforce", "--cert", key.pem().toString(), unsigned.toString());
-        assertEquals(new Run(1, "", "insmod: ERROR: could not insert module " + unsigned
+        CliRun r = modload("", "insmod", "--sig-enforce", "--cert", key.pem().toString(), unsigned.toString());
+        assertEquals(new CliRun(1, "", "insmod: ERROR: could not insert module " + unsigned
                 + ": Key was rejected by service\ninsmod: EKEYREJECTED: hello.ko: Loading of unsigned module is rejected\n"),
                 r);
     }
 
     @Test
     void insmodWithSigEnforceLoadsASignedModule() {
-        Run r = modload("", "lsmod", "--sig-enforce", "--cert", key.pem().toString(), "--load", signed.toString());
+        CliRun r = modload("", "lsmod", "--sig-enforce", "--cert", key.pem().toString(), "--load", signed.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals("hello", r.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0]);
     }
 
     @Test
     void theShellShowsEachModulesTaint() {
-        Run r = modload(String.join("\n", "insmod " + signed, "cat /sys/module/hello/taint", "rmmod hello",
+        CliRun r = modload(String.join("\n", "insmod " + signed, "cat /sys/module/hello/taint", "rmmod hello",
                 "insmod " + unsigned, "cat /sys/module/hello/taint", "cat /proc/modules", "cat /sys/module/nope/taint", ""),
                 "shell", "--cert", key.pem().toString());
         assertEquals(1, r.status());
@@ -153,10 +142,10 @@ class VerifyCommandTest {
 
     @Test
     void loadTreeWithSigEnforceReportsEachRefusal() {
-        Run r = modload("", "load-tree", "--sig-enforce", "--cert", key.pem().toString(), "--tree",
+        CliRun r = modload("", "load-tree", "--sig-enforce", "--cert", key.pem().toString(), "--tree",
                 unsigned.getParent().resolve("signed").toString());
         assertEquals(0, r.status(), r.out() + r.err());
-        Run refused = modload("", "load-tree", "--sig-enforce", "--tree", unsigned.getParent().resolve("signed").toString());
+        CliRun refused = modload("", "load-tree", "--sig-enforce", "--tree", unsigned.getParent().resolve("signed").toString());
         assertEquals(1, refused.status());
         assertEquals("hello\tEKEYREJECTED\thello.ko: Loading of module with unavailable key is rejected (offset 0x"
                 + Integer.toHexString(moduleLength) + ": signer \"modload test cli key\" key 16:03 is not in the keyring"
