@@ -13,8 +13,10 @@ import org.modload.kernel.model.ModuleView;
  * A kernel's observable state with every absolute address made relative to its module's base,
  * for comparing kernels whose loads ran in different orders (the module area is handed out in
  * load order, so absolute addresses differ, as on a real kernel): per module, in name order,
- * its state, references, holders and uses (as sets), size, taints, exports and kallsyms
- * entries (name, type, offset from the module's base); then memory in use and the kernel's taints.
+ * its state, references, holders and uses (as sets), size, taints, exports and the kallsyms
+ * entries /proc/kallsyms shows (name, type, offset from the module's base; a LIVE module's
+ * init-only entries name freed memory and other modules' addresses, so they are left out); then
+ * memory in use and the kernel's taints.
  */
 public final class Canonical {
     private Canonical() {
@@ -32,6 +34,9 @@ public final class Canonical {
                         + e.crc() + (e.gplOnly() ? " gpl" : "") + " ns=" + e.namespace());
             }
             for (ModuleSymbol s : m.symbols()) {
+                if (s.init() && m.state() == org.modload.kernel.model.ModuleState.LIVE) {
+                    continue;
+                }
                 out.add("  kallsyms " + s.type() + " " + s.name() + " +0x" + Long.toHexString(s.address() - m.coreBase())
                         + (s.init() ? " init" : ""));
             }

@@ -31,7 +31,17 @@ public final class KernelBoot {
     public static KernelConfig fromImage(KernelImage image, String release) {
         List<KernelSymbol> exports = image.exports().stream().map(KernelBoot::symbol).toList();
         return new KernelConfig(image.machine(), release, image.vermagic(), image.structModuleSize(),
-                image.modversions(), exports, MODULE_AREA);
+                image.modversions(), exports, MODULE_AREA, percpuBase(image));
+    }
+
+    /**
+     * Where modules' per-cpu data starts in a kernel: the end of its own static per-cpu data
+     * ({@code __per_cpu_end}: the vmlinux's {@code .data..percpu} section, at 0 on zero-based
+     * x86_64), or the synthetic start when the image has no such section.
+     */
+    public static long percpuBase(KernelImage image) {
+        return image.sections().stream().filter(s -> s.name().equals(".data..percpu") && s.allocated()).findFirst()
+                .map(s -> s.address() + s.size()).orElse(KernelConfig.SYNTHETIC_PERCPU_BASE);
     }
 
     /** The release a kernel image says it is: vermagic's first word, else the image's name. */
@@ -60,7 +70,7 @@ public final class KernelBoot {
         }
         return new KernelConfig(arch.machine(), image.map(KernelBoot::release).orElse("unknown"),
                 image.flatMap(KernelImage::vermagic), image.map(KernelImage::structModuleSize).orElse(OptionalLong.empty()),
-                true, exports, MODULE_AREA);
+                true, exports, MODULE_AREA, image.map(KernelBoot::percpuBase).orElse(KernelConfig.SYNTHETIC_PERCPU_BASE));
     }
 
     private static KernelSymbol symbol(KernelExport e) {

@@ -18,8 +18,10 @@ import org.modload.kernel.model.Errno;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.KernelSymbol;
 import org.modload.kernel.model.LoadPhase;
+import org.modload.kernel.model.MemoryRange;
 import org.modload.kernel.model.ModuleEvent;
 import org.modload.kernel.model.ModuleFacts;
+import org.modload.kernel.model.ModulePlacement;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.Taint;
@@ -29,9 +31,9 @@ import org.modload.loader.diag.UnresolvedSymbolException;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
+import org.modload.loader.elf.SectionType;
 import org.modload.loader.elf.Symbol;
 import org.modload.loader.elf.SymbolBinding;
-import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadPlan;
 import org.modload.loader.link.LoadedImage;
@@ -116,7 +118,7 @@ public final class ModuleLoader {
                 try {
                     enter(LoadPhase.LIVE);
                     module.moveTo(ModuleState.LIVE);
-                    kernel.area().shrink(module.coreBase(), module.plan().coreSize());
+                    kernel.area().free(module.initBase());
                     module.releaseInit();
                     for (Taint t : taints) {
                         kernel.taint(module, t);
@@ -169,22 +171,30 @@ public final class ModuleLoader {
         checkKernelVersions(obj, facts);
 
         enter(LoadPhase.ARCH_SIZING);
-        LoadPlan sizing = engine.plan(obj, Profile.KERNEL, new LayoutPolicy.Linux(arch.moduleAreaBase()));
+        ModuleLayout layout = ModuleLayout.of(obj, request.ignoreModversions())
+                .orElseThrow(() -> fail(Errno.ENOEXEC, facts.name() + ": module has no symbols (stripped?)"));
+        LoadPlan sizing = engine.plan(obj, Profile.KERNEL,
+                layout.policy(arch.moduleAreaBase(), OptionalLong.empty(), 0));
 
         enter(LoadPhase.LAYOUT);
-        long total = sizing.initBase() + sizing.initSize() - sizing.coreBase();
+        long coreSize = sizing.coreSize();
+        long initSize = sizing.initSize();
 
         enter(LoadPhase.ALLOCATE);
-        OptionalLong base = kernel.area().allocate(total);
-        if (base.isEmpty()) {
-            throw fail(Errno.ENOMEM, String.format("%s: no room for 0x%x bytes in the module area", file, total));
-        }
-        undo.push(() -> kernel.area().free(base.getAsLong()));
-        LoadPlan plan = engine.plan(obj, Profile.KERNEL, new LayoutPolicy.Linux(base.getAsLong()));
-        Module m = new Module(facts.name(), file, facts, plan);
+        Optional<ModulePlacement> placement = request.placement();
+        long core = allocate("core", coreSize, placement.map(ModulePlacement::coreBase));
+        long init = allocate("init", initSize, placement.map(ModulePlacement::initBase));
+        Module m = new Module(facts.name(), file, facts);
         kernel.addUnformed(m, file);
         module = m;
         undo.push(() -> kernel.removeUnformed(m));
+        OptionalLong percpu = allocatePercpu(layout, facts, placement.flatMap(p -> p.percpuBase().isPresent()
+                ? Optional.of(p.percpuBase().getAsLong()) : Optional.empty()));
+        LoadPlan plan = engine.plan(obj, Profile.KERNEL, layout.policy(core, OptionalLong.of(init), percpu.orElse(0)));
+        if (plan.coreSize() > coreSize || plan.initSize() > initSize) {
+            throw new IllegalStateException(file + ": the layout grew after sizing");
+        }
+        m.placed(plan, percpu);
 
         enter(LoadPhase.RESOLVE_SYMBOLS);
         ResolvedSymbols symbols = resolve(engine, obj, plan, facts);
@@ -211,7 +221,8 @@ public final class ModuleLoader {
             if (duplicate.isPresent()) {
                 throw fail(Errno.ENOEXEC, facts.name() + ": exports duplicate symbol " + duplicate.get());
             }
-            m.formed(image, Kallsyms.of(obj, image), exports, tables);
+            m.formed(image, Kallsyms.of(obj, image, layout, exports, arch.smallDataFlag()), exports, tables,
+                    SectionAttributes.of(layout, plan), percpuCopy(layout, percpu));
             m.moveTo(ModuleState.COMING);
             kernel.publish(m);
             undo.push(() -> kernel.unpublish(m));
@@ -219,6 +230,59 @@ public final class ModuleLoader {
         } finally {
             kernel.mutex.unlock();
         }
+    }
+
+    /**
+     * module_alloc() of one region: where the placement says, else first fit; undone on failure.
+     *
+     * @throws KernelException ENOMEM when there is no room, or the placed range is taken
+     */
+    private long allocate(String region, long size, Optional<Long> at) {
+        OptionalLong base = at.isPresent() ? (kernel.area().allocateAt(at.get(), size) ? OptionalLong.of(at.get())
+                : OptionalLong.empty()) : kernel.area().allocate(size);
+        if (base.isEmpty()) {
+            throw fail(Errno.ENOMEM, at.isPresent()
+                    ? String.format("%s: 0x%x bytes of %s memory at 0x%x are not free in the module area", file, size,
+                            region, at.get())
+                    : String.format("%s: no room for 0x%x bytes of %s memory in the module area", file, size, region));
+        }
+        long b = base.getAsLong();
+        undo.push(() -> kernel.area().free(b));
+        return b;
+    }
+
+    /**
+     * percpu_modalloc(): the per-cpu section's bytes at its alignment (a page at most), once the
+     * name is reserved; nothing when the section is absent or empty.
+     *
+     * @throws KernelException ENOMEM when the per-cpu area has no room ("Could not allocate N
+     *     bytes percpu data")
+     */
+    private OptionalLong allocatePercpu(ModuleLayout layout, ModuleFacts facts, Optional<Long> at) {
+        long size = layout.percpuSize();
+        if (size == 0) {
+            return OptionalLong.empty();
+        }
+        long alignment = layout.percpuAlignment(arch.pageSize());
+        OptionalLong base = at.isPresent() ? (kernel.percpu().allocateAt(at.get(), size) ? OptionalLong.of(at.get())
+                : OptionalLong.empty()) : kernel.percpu().allocate(size, alignment);
+        if (base.isEmpty()) {
+            throw fail(Errno.ENOMEM, facts.name() + ": Could not allocate " + size + " bytes percpu data");
+        }
+        long b = base.getAsLong();
+        undo.push(() -> kernel.percpu().free(b));
+        return base;
+    }
+
+    /** percpu_modcopy(): the per-cpu section as each CPU's copy holds it (its relocations are not applied). */
+    private static Optional<MemoryRange> percpuCopy(ModuleLayout layout, OptionalLong base) {
+        if (base.isEmpty()) {
+            return Optional.empty();
+        }
+        Section s = layout.percpuSection().orElseThrow();
+        ByteBuffer bytes = s.type().equals(SectionType.SHT_NOBITS) ? ByteBuffer.allocate(Math.toIntExact(s.size()))
+                : s.bytes();
+        return Optional.of(new MemoryRange(s.name(), base.getAsLong(), bytes));
     }
 
     private void checkVermagic(ModuleFacts facts) {

@@ -18,9 +18,13 @@ import org.modload.loader.elf.Machine;
  * @param modversions whether CRCs are checked (CONFIG_MODVERSIONS)
  * @param exports the kernel's own exported symbols
  * @param moduleAreaSize the size of the module area, from the architecture's module area base
+ * @param percpuBase where modules' static per-cpu data starts: right after the kernel's own
+ *     ({@code __per_cpu_end}, where Linux's first per-cpu chunk keeps its module reserve or, on
+ *     architectures without one, its dynamic area begins); how much of it modules may take is
+ *     the architecture's {@code KernelSupport.percpuModuleReserve()}
  */
 public record KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
-        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize) {
+        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize, long percpuBase) {
 
     public KernelConfig {
         Objects.requireNonNull(machine);
@@ -28,5 +32,15 @@ public record KernelConfig(Machine machine, String release, Optional<String> ver
         Objects.requireNonNull(vermagic);
         Objects.requireNonNull(structModuleSize);
         exports = List.copyOf(exports);
+    }
+
+    /** A made-up start of modules' per-cpu data, for kernels not read from an image. */
+    public static final long SYNTHETIC_PERCPU_BASE = 0x40000;
+
+    /** A kernel whose modules' per-cpu data starts at {@link #SYNTHETIC_PERCPU_BASE}. */
+    public KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
+            boolean modversions, List<KernelSymbol> exports, long moduleAreaSize) {
+        this(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize,
+                SYNTHETIC_PERCPU_BASE);
     }
 }

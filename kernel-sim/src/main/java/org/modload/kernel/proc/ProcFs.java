@@ -51,10 +51,10 @@ public final class ProcFs {
     }
 
     /**
-     * /proc/kallsyms: the kernel's exports ({@code T}), then every loaded module's named symbols
-     * defined in its placed sections, typed as nm does ({@code t} text, {@code r} read-only,
-     * {@code d} data, {@code b} bss; upper case when global) and tagged {@code [module]}; a LIVE
-     * module's init symbols are gone with its init memory. Changes nothing.
+     * /proc/kallsyms: the kernel's exports ({@code T}), then each module's symbols, the most
+     * recently loaded module first (Linux's module list order), each module's in its symbol
+     * table order, tagged {@code [module]}: the full table while its init runs, the core symbols
+     * once it is LIVE (see {@link ModuleSymbol} for the letters). Changes nothing.
      */
     public static List<String> kallsyms(Kernel kernel) {
         List<String> out = new ArrayList<>();
@@ -62,12 +62,10 @@ public final class ProcFs {
         for (KernelSymbol s : kernel.config().exports()) {
             out.add(String.format(fmt, s.address(), 'T', s.name()));
         }
-        List<ModuleView> mods = new ArrayList<>(kernel.modules());
-        Collections.reverse(mods);
-        for (ModuleView m : mods) {
+        for (ModuleView m : kernel.modules()) {
             for (ModuleSymbol s : m.symbols()) {
                 if (s.init() && m.state() == ModuleState.LIVE) {
-                    continue; // released with the init region
+                    continue; // init memory and the full table are gone
                 }
                 out.add(String.format(fmt, s.address(), s.type(), s.name()) + "\t[" + m.name() + "]");
             }
