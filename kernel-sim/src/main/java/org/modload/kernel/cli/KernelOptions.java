@@ -1,6 +1,7 @@
 package org.modload.kernel.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +11,9 @@ import org.modload.kernel.Kernel;
 import org.modload.kernel.LoadOptions;
 import org.modload.kernel.boot.BuiltinKernel;
 import org.modload.kernel.boot.KernelBoot;
+import org.modload.kernel.image.KernelBuildConfig;
 import org.modload.kernel.image.KernelImage;
+import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.symvers.ModuleSymvers;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Architectures;
@@ -28,6 +31,10 @@ final class KernelOptions {
 
     @Option(names = "--kernel-image", paramLabel = "VMLINUZ", description = "The kernel image (bzImage): export addresses, CRCs, vermagic.")
     Path kernelImage;
+
+    @Option(names = "--kernel-config", paramLabel = "CONFIG", description = "The kernel's build configuration (default:"
+            + " config-RELEASE beside vmlinuz-RELEASE, when there is one): CONFIG_KALLSYMS_ALL.")
+    Path kernelConfig;
 
     @Option(names = "--symvers", paramLabel = "SYMVERS", description = "Module.symvers: the kernel's exports with CRCs.")
     Path symvers;
@@ -57,13 +64,24 @@ final class KernelOptions {
      */
     Kernel boot() throws IOException {
         Architectures archs = Architectures.installed();
+        KernelConfig config = config(archs);
+        Optional<Path> build = kernelConfig != null ? Optional.of(kernelConfig)
+                : kernelImage == null ? Optional.empty()
+                : KernelBuildConfig.besideImage(kernelImage).filter(Files::isRegularFile);
+        if (build.isPresent()) {
+            config = KernelBoot.withBuildConfig(config, KernelBuildConfig.read(build.get()));
+        }
+        return Kernel.boot(config, archs);
+    }
+
+    private KernelConfig config(Architectures archs) throws IOException {
         KernelImage image = kernelImage == null ? null : KernelImage.read(kernelImage);
         if (symvers == null && image == null && systemMap == null) {
             Architecture a = ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
-            return Kernel.boot(BuiltinKernel.config(a), archs);
+            return BuiltinKernel.config(a);
         }
         if (symvers == null && image != null && systemMap == null) {
-            return Kernel.boot(KernelBoot.fromImage(image, KernelBoot.release(image)), archs);
+            return KernelBoot.fromImage(image, KernelBoot.release(image));
         }
         if (symvers == null) {
             throw new UsageException("--system-map needs --symvers (the map has no CRCs or export flags)");
@@ -74,7 +92,6 @@ final class KernelOptions {
         }
         Architecture a = image != null ? archs.require(image.machine(), image.name())
                 : ArchNames.find(archs, arch == null ? ArchNames.DEFAULT : arch);
-        return Kernel.boot(KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map, a),
-                archs);
+        return KernelBoot.fromSymvers(ModuleSymvers.read(symvers), Optional.ofNullable(image), map, a);
     }
 }

@@ -18,6 +18,7 @@ import org.modload.kernel.model.Errno;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.proc.ProcFs;
+import org.modload.kernel.sys.SysFs;
 import org.modload.kernel.tree.TreeLoader;
 
 /**
@@ -186,5 +187,36 @@ final class Session {
     /** cat /proc/kallsyms. */
     void kallsyms(PrintWriter out) {
         ProcFs.kallsyms(kernel).forEach(out::println);
+    }
+
+    /** cat of a /sys/module file, as busybox cat prints it (the file's own newline ends it). */
+    boolean catSys(String path, PrintWriter out, PrintWriter err) {
+        Optional<String> text = SysFs.read(kernel, path);
+        if (text.isEmpty()) {
+            err.println("cat: can't open '" + path + "': " + (SysFs.list(kernel, path).isPresent()
+                    ? "Is a directory" : "No such file or directory"));
+            return false;
+        }
+        out.print(text.get());
+        return true;
+    }
+
+    /** ls [-a] of a /sys/module directory: one name per line, dot-names only with -a (then . and .. first). */
+    boolean ls(String path, boolean all, PrintWriter out, PrintWriter err) {
+        Optional<List<String>> names = SysFs.list(kernel, path);
+        if (names.isEmpty()) {
+            if (SysFs.read(kernel, path).isPresent()) {
+                out.println(path);
+                return true;
+            }
+            err.println("ls: " + path + ": No such file or directory");
+            return false;
+        }
+        if (all) {
+            out.println(".");
+            out.println("..");
+        }
+        names.get().stream().filter(n -> all || !n.startsWith(".")).forEach(out::println);
+        return true;
     }
 }

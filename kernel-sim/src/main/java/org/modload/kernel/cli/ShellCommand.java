@@ -19,14 +19,17 @@ import picocli.CommandLine.Mixin;
  * {@code modload shell}: one kernel across commands read from standard input (with a prompt
  * when standard input is a terminal), so a session can be scripted:
  * {@code insmod FILE}, {@code rmmod [-f] NAME}, {@code lsmod}, {@code modprobe NAME},
- * {@code cat /proc/modules}, {@code cat /proc/kallsyms}, {@code modinfo FILE}, {@code help},
- * {@code exit}. Exit status 1 when any command failed.
+ * {@code cat /proc/modules}, {@code cat /proc/kallsyms}, {@code cat} and {@code ls [-a]} of
+ * {@code /sys/module/...}, {@code modinfo FILE}, {@code help}, {@code exit}. Exit status 1 when
+ * any command failed.
  */
 @Command(name = "shell", description = "Keep one kernel across commands read from standard input.")
 final class ShellCommand implements Callable<Integer> {
     private static final String HELP = """
             commands: insmod FILE | rmmod [-f] NAME | lsmod | modprobe NAME | cat /proc/modules
-                      | cat /proc/kallsyms | modinfo FILE | help | exit""";
+                      | cat /proc/kallsyms | cat /sys/module/NAME/{coresize,initsize,initstate,refcnt,taint}
+                      | cat /sys/module/NAME/sections/SECTION | ls [-a] /sys/module[/NAME[/sections|/holders]]
+                      | modinfo FILE | help | exit""";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -106,7 +109,18 @@ final class ShellCommand implements Callable<Integer> {
                     s.kallsyms(out);
                     return true;
                 }
-                return usage(err, "cat /proc/modules | cat /proc/kallsyms");
+                if (args.size() == 1 && args.get(0).startsWith("/sys/")) {
+                    return s.catSys(args.get(0), out, err);
+                }
+                return usage(err, "cat /proc/modules | cat /proc/kallsyms | cat /sys/module/NAME/FILE");
+            case "ls": {
+                boolean all = args.contains("-a");
+                List<String> paths = args.stream().filter(a -> !a.startsWith("-")).toList();
+                if (paths.size() != 1 || args.stream().anyMatch(a -> a.startsWith("-") && !a.equals("-a"))) {
+                    return usage(err, "ls [-a] /sys/module[/NAME[/sections|/holders]]");
+                }
+                return s.ls(paths.get(0), all, out, err);
+            }
             case "modinfo": {
                 if (args.size() != 1) {
                     return usage(err, "modinfo FILE");

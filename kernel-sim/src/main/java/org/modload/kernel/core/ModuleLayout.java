@@ -31,9 +31,9 @@ import org.modload.loader.link.Reservation;
  * {@code layout_symtab()} appends the kallsyms copies: to core the kept ("core") symbols, their
  * names and their types; to init the whole {@code .symtab} and {@code .strtab}, the
  * {@code struct mod_kallsyms} and a type for every symbol. Sections are found as
- * {@code find_sec()} finds them: the first allocated one of the name. The kernel is taken to be
- * built with {@code CONFIG_KALLSYMS_ALL}, as distribution kernels are: data symbols are kept too.
- * Immutable.
+ * {@code find_sec()} finds them: the first allocated one of the name. Which symbols are kept
+ * depends on {@code CONFIG_KALLSYMS_ALL}: with it data and per-cpu symbols too, without it
+ * (Debian's 686 kernel) only those of text. Immutable.
  */
 final class ModuleLayout {
     static final String MODINFO = ".modinfo";
@@ -57,9 +57,11 @@ final class ModuleLayout {
     private final List<Symbol> coreSymbols;
     private final long coreStrtabSize;
     private final int pointer;
+    private final boolean kallsymsAll;
 
     private ModuleLayout(ElfFile obj, int info, int versions, int percpu, Section symtab, Section strtab,
-            List<Symbol> coreSymbols, long coreStrtabSize) {
+            List<Symbol> coreSymbols, long coreStrtabSize, boolean kallsymsAll) {
+        this.kallsymsAll = kallsymsAll;
         this.obj = obj;
         this.info = info;
         this.versions = versions;
@@ -77,8 +79,9 @@ final class ModuleLayout {
      * sh_link.
      *
      * @param ignoreModversions MODULE_INIT_IGNORE_MODVERSIONS: {@code __versions} keeps SHF_ALLOC
+     * @param kallsymsAll CONFIG_KALLSYMS_ALL
      */
-    static Optional<ModuleLayout> of(ElfFile obj, boolean ignoreModversions) {
+    static Optional<ModuleLayout> of(ElfFile obj, boolean ignoreModversions, boolean kallsymsAll) {
         Optional<Section> table = obj.sections().stream()
                 .filter(s -> s.index() > 0 && s.type().equals(SectionType.SHT_SYMTAB)).findFirst();
         if (table.isEmpty()) {
@@ -93,12 +96,12 @@ final class ModuleLayout {
         List<Symbol> core = new ArrayList<>();
         long strings = 0;
         for (Symbol s : obj.symbols()) {
-            if (s.index() == 0 || isCoreSymbol(obj, s, cleared, percpu)) {
+            if (s.index() == 0 || isCoreSymbol(obj, s, cleared, percpu, kallsymsAll)) {
                 core.add(s);
                 strings += nameLength(s) + 1;
             }
         }
-        return Optional.of(new ModuleLayout(obj, info, versions, percpu, symtab, strtab, core, strings));
+        return Optional.of(new ModuleLayout(obj, info, versions, percpu, symtab, strtab, core, strings, kallsymsAll));
     }
 
     /** find_sec(): the first section after 0 that has SHF_ALLOC and the name; 0 when none. */
@@ -116,19 +119,21 @@ final class ModuleLayout {
     }
 
     /**
-     * is_core_symbol() with CONFIG_KALLSYMS_ALL: defined in a real section and named; in the
-     * per-cpu section, or in a section that is still allocated and is not laid out in init.
+     * is_core_symbol(): defined in a real section and named; with CONFIG_KALLSYMS_ALL in the
+     * per-cpu section or in a section that is still allocated and not laid out in init, without
+     * it only in such a section that is also executable.
      */
-    private static boolean isCoreSymbol(ElfFile obj, Symbol s, Set<Integer> cleared, int percpu) {
+    private static boolean isCoreSymbol(ElfFile obj, Symbol s, Set<Integer> cleared, int percpu, boolean all) {
         int shndx = s.rawShndx();
         if (shndx == SectionIndex.SHN_UNDEF || shndx >= obj.sections().size() || s.name().isEmpty()) {
             return false;
         }
-        if (percpu != 0 && shndx == percpu) {
+        if (all && percpu != 0 && shndx == percpu) {
             return true;
         }
         Section sec = obj.section(shndx);
-        return sec.isAllocated() && !cleared.contains(shndx) && !isInit(sec);
+        boolean text = (sec.header().flags() & SectionFlags.SHF_EXECINSTR) != 0;
+        return sec.isAllocated() && !cleared.contains(shndx) && (all || text) && !isInit(sec);
     }
 
     private static boolean isInit(Section s) {
@@ -224,7 +229,8 @@ final class ModuleLayout {
 
     /** Whether symbol {@code s} is kept in the core copy. */
     boolean isCore(Symbol s) {
-        return s.index() != 0 && isCoreSymbol(obj, s, new HashSet<>(List.of(info, versions, percpu)), percpu);
+        return s.index() != 0
+                && isCoreSymbol(obj, s, new HashSet<>(List.of(info, versions, percpu)), percpu, kallsymsAll);
     }
 
     /**
@@ -236,7 +242,7 @@ final class ModuleLayout {
      */
     char elfType(Symbol s, long smallDataFlag) {
         if (s.bind().equals(SymbolBinding.STB_WEAK)) {
-            return s.type().equals(SymbolType.STT_OBJECT) ? 'V' : 'W';
+            return s.type().equals(SymbolType.STT_OBJECT) ? 'v' : 'w';
         }
         int shndx = s.rawShndx();
         if (shndx == SectionIndex.SHN_UNDEF) {

@@ -171,7 +171,7 @@ public final class ModuleLoader {
         checkKernelVersions(obj, facts);
 
         enter(LoadPhase.ARCH_SIZING);
-        ModuleLayout layout = ModuleLayout.of(obj, request.ignoreModversions())
+        ModuleLayout layout = ModuleLayout.of(obj, request.ignoreModversions(), kernel.config().kallsymsAll())
                 .orElseThrow(() -> fail(Errno.ENOEXEC, facts.name() + ": module has no symbols (stripped?)"));
         LoadPlan sizing = engine.plan(obj, Profile.KERNEL,
                 layout.policy(arch.moduleAreaBase(), OptionalLong.empty(), 0));
@@ -213,6 +213,7 @@ public final class ModuleLoader {
         enter(LoadPhase.EXPORTS);
         List<KernelSymbol> exports = new ExportReader(file, facts.name(), obj, memory, support,
                 arch.elfClass().equals(ElfClass.ELFCLASS64) ? 64 : 32).exports();
+        checkExportVersions(exports);
 
         enter(LoadPhase.COMING);
         kernel.mutex.lock();
@@ -361,6 +362,17 @@ public final class ModuleLoader {
         if (crc != exporter.crc().getAsLong()) {
             throw new KernelException(name.equals("module_layout") ? Errno.ENOEXEC : Errno.EINVAL,
                     LoadPhase.MODVERSIONS, file, facts.name() + ": disagrees about version of symbol " + name);
+        }
+    }
+
+    /**
+     * check_export_symbol_versions(): on a kernel with modversions, a module that exports
+     * symbols without their CRCs ({@code __kcrctab}, {@code __kcrctab_gpl}) is force-loaded
+     * ({@code CONFIG_MODULE_FORCE_LOAD}, as distribution kernels have it): it taints F.
+     */
+    private void checkExportVersions(List<KernelSymbol> exports) {
+        if (kernel.config().modversions() && exports.stream().anyMatch(e -> e.crc().isEmpty())) {
+            taints.add(Taint.FORCED_LOAD);
         }
     }
 

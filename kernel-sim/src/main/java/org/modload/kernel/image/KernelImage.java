@@ -39,9 +39,12 @@ public final class KernelImage {
     private final boolean modversions;
     private final Optional<String> vermagic;
     private final OptionalLong structModuleSize;
+    private final Map<String, Long> structModuleMembers;
 
     private KernelImage(String name, Machine machine, ElfClass elfClass, List<KernelSection> sections,
-            ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize) {
+            ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize,
+            Map<String, Long> structModuleMembers) {
+        this.structModuleMembers = Map.copyOf(structModuleMembers);
         this.vermagic = vermagic;
         this.structModuleSize = structModuleSize;
         this.name = name;
@@ -101,7 +104,7 @@ public final class KernelImage {
         }
         ExportTable table = ExportTable.read(name, elf);
         return new KernelImage(name, elf.machine(), elf.elfClass(), sections(elf), table,
-                KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf));
+                KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf), KernelFacts.structModuleMembers(elf));
     }
 
     private static List<KernelSection> sections(ElfFile elf) {
@@ -118,6 +121,16 @@ public final class KernelImage {
     /** {@code sizeof(struct module)} from the kernel's BTF, which every module's {@code .gnu.linkonce.this_module} must equal. */
     public OptionalLong structModuleSize() {
         return structModuleSize;
+    }
+
+    /**
+     * Where {@code struct module} keeps {@code member} (its byte offset, from the kernel's BTF),
+     * for reading a loaded module's {@code struct module} in the kernel's memory; empty without
+     * BTF or such a member.
+     */
+    public OptionalLong structModuleOffset(String member) {
+        Long off = structModuleMembers.get(member);
+        return off == null ? OptionalLong.empty() : OptionalLong.of(off);
     }
 
     /** The name given at read time, usually the file name. */

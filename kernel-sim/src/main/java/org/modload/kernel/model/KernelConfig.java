@@ -22,9 +22,11 @@ import org.modload.loader.elf.Machine;
  *     ({@code __per_cpu_end}, where Linux's first per-cpu chunk keeps its module reserve or, on
  *     architectures without one, its dynamic area begins); how much of it modules may take is
  *     the architecture's {@code KernelSupport.percpuModuleReserve()}
+ * @param kallsymsAll CONFIG_KALLSYMS_ALL: modules' data and per-cpu symbols stay in kallsyms
+ *     after init, not only their text symbols
  */
 public record KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
-        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize, long percpuBase) {
+        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize, long percpuBase, boolean kallsymsAll) {
 
     public KernelConfig {
         Objects.requireNonNull(machine);
@@ -37,10 +39,19 @@ public record KernelConfig(Machine machine, String release, Optional<String> ver
     /** A made-up start of modules' per-cpu data, for kernels not read from an image. */
     public static final long SYNTHETIC_PERCPU_BASE = 0x40000;
 
-    /** A kernel whose modules' per-cpu data starts at {@link #SYNTHETIC_PERCPU_BASE}. */
+    /**
+     * A kernel whose modules' per-cpu data starts at {@link #SYNTHETIC_PERCPU_BASE}, built with
+     * CONFIG_KALLSYMS_ALL.
+     */
     public KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
             boolean modversions, List<KernelSymbol> exports, long moduleAreaSize) {
         this(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize,
-                SYNTHETIC_PERCPU_BASE);
+                SYNTHETIC_PERCPU_BASE, true);
+    }
+
+    /** This configuration with CONFIG_KALLSYMS_ALL set or not. */
+    public KernelConfig withKallsymsAll(boolean all) {
+        return new KernelConfig(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize,
+                percpuBase, all);
     }
 }

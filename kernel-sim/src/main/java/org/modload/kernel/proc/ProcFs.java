@@ -1,11 +1,13 @@
 package org.modload.kernel.proc;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 import org.modload.kernel.Kernel;
 import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.MemoryRange;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleSymbol;
 import org.modload.kernel.model.ModuleView;
@@ -40,7 +42,8 @@ public final class ProcFs {
                 sb.append('-');
             }
             sb.append(' ').append(m.state().procName());
-            sb.append(String.format(" 0x%016x", m.coreBase()));
+            sb.append(kernel.addressBits() == 64 ? String.format(" 0x%016x", m.coreBase())
+                    : String.format(" 0x%08x", m.coreBase() & 0xffffffffL));
             String taints = m.taintLetters();
             if (!taints.isEmpty()) {
                 sb.append(" (").append(taints).append(')');
@@ -71,5 +74,40 @@ public final class ProcFs {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code length} bytes of kernel memory at {@code address}, as /proc/kcore reads the module
+     * area: each loaded module's sections and tables, and the kallsyms copy at the end of its
+     * core; zeros elsewhere (Linux zeroes module memory before copying the sections in). Reads
+     * one consistent list of the kernel's modules; changes nothing.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
+    public static byte[] kcore(Kernel kernel, long address, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length " + length);
+        }
+        byte[] out = new byte[length];
+        for (ModuleView m : kernel.modules()) {
+            for (MemoryRange r : m.memory()) {
+                copy(r, address, out);
+            }
+        }
+        return out;
+    }
+
+    /** Copies the part of {@code r} that overlaps {@code [address, address + out.length)}. */
+    private static void copy(MemoryRange r, long address, byte[] out) {
+        long from = Math.max(0, r.address() - address);
+        long to = Math.min(out.length, r.address() + r.size() - address);
+        if (from >= to || r.address() + r.size() - address <= 0) {
+            return;
+        }
+        ByteBuffer b = r.bytes();
+        long skip = address + from - r.address();
+        for (long i = from; i < to; i++) {
+            out[(int) i] = b.get((int) (skip + i - from));
+        }
     }
 }

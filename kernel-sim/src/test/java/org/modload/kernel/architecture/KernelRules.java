@@ -22,7 +22,7 @@ final class KernelRules {
     }
 
     /** The packages of the table, by layer name. */
-    static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Tree", "Image",
+    static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Sys", "Tree", "Image",
             "Modinfo", "Symvers", "Depmod", "Cli");
 
     static List<LayeringRules.Named> all(String root) {
@@ -50,6 +50,7 @@ final class KernelRules {
             .layer("Core").definedBy(kernel + ".core..")
             .layer("Boot").definedBy(kernel + ".boot..")
             .layer("Proc").definedBy(kernel + ".proc..")
+            .layer("Sys").definedBy(kernel + ".sys..")
             .layer("Tree").definedBy(kernel + ".tree..")
             .layer("Image").definedBy(kernel + ".image..")
             .layer("Modinfo").definedBy(kernel + ".modinfo..")
@@ -63,12 +64,13 @@ final class KernelRules {
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Facade")
             .whereLayer("Boot").mayOnlyAccessLayers("Model", "Image", "Symvers")
             .whereLayer("Proc").mayOnlyAccessLayers("Facade", "Model")
+            .whereLayer("Sys").mayOnlyAccessLayers("Facade", "Model")
             .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo")
             .whereLayer("Image").mayOnlyAccessLayers("Diag")
             .whereLayer("Modinfo").mayOnlyAccessLayers("Diag")
             .whereLayer("Symvers").mayOnlyAccessLayers("Diag")
             .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo")
-            .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Tree", "Image", "Modinfo",
+            .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Sys", "Tree", "Image", "Modinfo",
                     "Symvers", "Depmod")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
     }

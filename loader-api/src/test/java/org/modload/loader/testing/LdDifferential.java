@@ -131,7 +131,10 @@ public final class LdDifferential {
         return compare(object, obj, image, work);
     }
 
-    /** Compares an image the caller linked (with any policy) against ld at the same addresses. */
+    /**
+     * Compares an image the caller linked (with any policy) against ld at the same addresses:
+     * its placed sections and, pinned but not compared, its detached ones.
+     */
     public Comparison compare(Path object, ElfFile obj, LoadedImage image, Path work) {
         List<String> differences = new ArrayList<>();
         Map<String, Integer> byName = new HashMap<>();
@@ -147,6 +150,9 @@ public final class LdDifferential {
         }
         Map<String, Long> layout = new LinkedHashMap<>();
         image.plan().placed().forEach(p -> layout.put(p.name(), p.address()));
+        // Sections the policy detached (Linux's per-cpu data) are pinned too, so that ld gives their
+        // symbols the same addresses; their bytes are not part of the image and are not compared.
+        image.plan().detached().forEach(p -> layout.put(p.name(), p.address()));
         Map<String, Long> symbols = new LinkedHashMap<>();
         image.symbols().imported().forEach((n, d) -> symbols.put(n, d.address()));
         LdImage ld = link(object, obj, layout, symbols, work);
