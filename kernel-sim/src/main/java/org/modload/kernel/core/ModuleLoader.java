@@ -163,6 +163,9 @@ public final class ModuleLoader {
         if (!facts.inTree()) {
             taints.add(Taint.OUT_OF_TREE);
         }
+        if (facts.staging()) { // check_modinfo(): "module is from the staging directory"
+            taints.add(Taint.STAGING);
+        }
 
         enter(LoadPhase.VERMAGIC);
         checkVermagic(facts);
