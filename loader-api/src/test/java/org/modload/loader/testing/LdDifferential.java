@@ -318,6 +318,7 @@ public final class LdDifferential {
      * One output section per pinned allocated input section, {@code .m<index>}, at its address. A
      * name of {@code layout} that is no section of the object is one ld makes itself
      * ({@code .got}): it is pinned under its own name, so that ld does not put it where it likes.
+     * {@code .modinfo} and {@code __versions}, when {@code layout} does not name them, are discarded.
      */
     static String linkerScript(ElfFile obj, Map<String, Long> layout) {
         StringBuilder sb = new StringBuilder("SECTIONS\n{\n");
@@ -334,6 +335,19 @@ public final class LdDifferential {
                 sb.append(String.format("  %s 0x%x : { *(%s) }%n", name, address, scriptName(name)));
             }
         });
+        // .modinfo and __versions, when the layout leaves them out, take no memory in the image
+        // (Linux clears their SHF_ALLOC): discarded, so that ld's orphan placement cannot
+        // overlap a pinned section; a pinned section relocated against one makes ld fail loudly.
+        StringBuilder discard = new StringBuilder();
+        for (Section s : obj.sections()) {
+            if (s.isAllocated() && !layout.containsKey(s.name())
+                    && (s.name().equals(".modinfo") || s.name().equals("__versions"))) {
+                discard.append(" *(").append(scriptName(s.name())).append(')');
+            }
+        }
+        if (discard.length() > 0) {
+            sb.append("  /DISCARD/ : {").append(discard).append(" }\n");
+        }
         return sb.append("}\n").toString();
     }
 
