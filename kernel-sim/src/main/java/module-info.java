@@ -24,6 +24,7 @@ module org.modload.kernel {
     exports org.modload.kernel.diag;
     exports org.modload.kernel.boot;
     exports org.modload.kernel.proc;
+    exports org.modload.kernel.sys;
     exports org.modload.kernel.tree;
     exports org.modload.kernel.image;
     exports org.modload.kernel.depmod;

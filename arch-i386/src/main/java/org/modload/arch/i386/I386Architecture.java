@@ -18,6 +18,7 @@ import org.modload.loader.spi.EntrySlot;
 import org.modload.loader.spi.EntryTarget;
 import org.modload.loader.spi.Fixups;
 import org.modload.loader.spi.FunctionDescriptor;
+import org.modload.loader.spi.KernelSupport;
 import org.modload.loader.spi.Layout;
 import org.modload.loader.spi.LinkSymbols;
 import org.modload.loader.spi.Need;
@@ -58,6 +59,11 @@ public final class I386Architecture implements Architecture {
     @Override
     public long moduleAreaBase() {
         return 0xf8000000L;
+    }
+
+    @Override
+    public KernelSupport kernelSupport() {
+        return I386KernelSupport.INSTANCE;
     }
 
     @Override

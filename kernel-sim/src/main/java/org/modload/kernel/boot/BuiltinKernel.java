@@ -28,10 +28,10 @@ public final class BuiltinKernel {
             "_printk", "printk", "__kmalloc", "kmalloc", "kfree", "try_module_get", "module_put",
             "__fentry__", "__x86_return_thunk", "__stack_chk_fail", "register_chrdev", "unregister_chrdev",
             "register_netdevice_notifier", "unregister_netdevice_notifier", "memcpy", "memset", "strlen",
-            "jiffies", "init_net");
+            "jiffies", "init_net", "kmalloc_caches", "__preempt_count");
 
     /** The services that are data, not functions: no descriptor even where functions have one. */
-    private static final List<String> DATA = List.of("jiffies", "init_net");
+    private static final List<String> DATA = List.of("jiffies", "init_net", "kmalloc_caches", "__preempt_count");
     private static final long SERVICES_OFFSET = 0x100000;
     private static final long STRIDE = 0x40;
     /** Where descriptors and the gp they carry lie, from the text base. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import org.modload.kernel.image.KernelBuildConfig;
 import org.modload.kernel.image.KernelExport;
 import org.modload.kernel.image.KernelImage;
 import org.modload.kernel.diag.CertificateFormatException;
@@ -37,7 +38,7 @@ public final class KernelBoot {
     public static KernelConfig fromImage(KernelImage image, String release) {
         List<KernelSymbol> exports = image.exports().stream().map(KernelBoot::symbol).toList();
         return new KernelConfig(image.machine(), release, image.vermagic(), image.structModuleSize(),
-                image.modversions(), exports, MODULE_AREA, keyring(image));
+                image.modversions(), exports, MODULE_AREA, percpuBase(image), true, keyring(image));
     }
 
     /**
@@ -50,6 +51,24 @@ public final class KernelBoot {
      */
     public static Keyring keyring(KernelImage image) {
         return new Keyring(image.certificates().stream().map(c -> Certificates.parse(c.location(), c.der())).toList());
+    }
+
+    /**
+     * Where modules' per-cpu data starts in a kernel: the end of its own static per-cpu data
+     * ({@code __per_cpu_end}: the vmlinux's {@code .data..percpu} section, at 0 on zero-based
+     * x86_64), or the synthetic start when the image has no such section.
+     */
+    public static long percpuBase(KernelImage image) {
+        return image.sections().stream().filter(s -> s.name().equals(".data..percpu") && s.allocated()).findFirst()
+                .map(s -> s.address() + s.size()).orElse(KernelConfig.SYNTHETIC_PERCPU_BASE);
+    }
+
+    /**
+     * {@code config} as the kernel's build configuration ({@code /boot/config-RELEASE}) says it
+     * was built: CONFIG_KALLSYMS_ALL. Changes nothing.
+     */
+    public static KernelConfig withBuildConfig(KernelConfig config, KernelBuildConfig build) {
+        return config.withKallsymsAll(build.enabled("CONFIG_KALLSYMS_ALL"));
     }
 
     /** The release a kernel image says it is: vermagic's first word, else the image's name. */
@@ -79,7 +98,8 @@ public final class KernelBoot {
         }
         return new KernelConfig(arch.machine(), image.map(KernelBoot::release).orElse("unknown"),
                 image.flatMap(KernelImage::vermagic), image.map(KernelImage::structModuleSize).orElse(OptionalLong.empty()),
-                true, exports, MODULE_AREA, image.map(KernelBoot::keyring).orElse(Keyring.empty()));
+                true, exports, MODULE_AREA, image.map(KernelBoot::percpuBase).orElse(KernelConfig.SYNTHETIC_PERCPU_BASE),
+                true, image.map(KernelBoot::keyring).orElse(Keyring.empty()));
     }
 
     private static KernelSymbol symbol(KernelExport e) {

@@ -1,6 +1,7 @@
 package org.modload.kernel.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.modload.kernel.KernelParameters;
 import org.modload.kernel.LoadOptions;
 import org.modload.kernel.boot.BuiltinKernel;
 import org.modload.kernel.boot.KernelBoot;
+import org.modload.kernel.image.KernelBuildConfig;
 import org.modload.kernel.image.KernelImage;
 import org.modload.kernel.model.KernelConfig;
 import org.modload.kernel.model.LoadPolicy;
@@ -37,6 +39,10 @@ final class KernelOptions {
 
     @Option(names = "--kernel-image", paramLabel = "VMLINUZ", description = "The kernel image (bzImage): export addresses, CRCs, vermagic.")
     Path kernelImage;
+
+    @Option(names = "--kernel-config", paramLabel = "CONFIG", description = "The kernel's build configuration (default:"
+            + " config-RELEASE beside vmlinuz-RELEASE, when there is one): CONFIG_KALLSYMS_ALL.")
+    Path kernelConfig;
 
     @Option(names = "--symvers", paramLabel = "SYMVERS", description = "Module.symvers: the kernel's exports with CRCs.")
     Path symvers;
@@ -99,6 +105,12 @@ final class KernelOptions {
     Kernel boot() throws IOException {
         Architectures archs = Architectures.installed();
         KernelConfig config = config(archs);
+        Optional<Path> build = kernelConfig != null ? Optional.of(kernelConfig)
+                : kernelImage == null ? Optional.empty()
+                : KernelBuildConfig.besideImage(kernelImage).filter(Files::isRegularFile);
+        if (build.isPresent()) {
+            config = KernelBoot.withBuildConfig(config, KernelBuildConfig.read(build.get()));
+        }
         List<TrustedKey> more = VerifyCommand.certificateKeys(certs);
         KernelParameters parameters = parameters();
         return Kernel.boot(config.withKeyring(config.keyring().with(more)), archs, parameters);

@@ -25,7 +25,7 @@ import org.modload.kernel.model.ModuleListEntry;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.UnloadPolicy;
 import org.modload.kernel.proc.ProcFs;
-import org.modload.kernel.proc.SysFs;
+import org.modload.kernel.sys.SysFs;
 import org.modload.kernel.tree.TreeLoader;
 
 /**
@@ -244,19 +244,39 @@ final class Session {
         ProcFs.modules(kernel).forEach(out::println);
     }
 
-    /** cat /sys/module/NAME/taint: the module's taint letters, or cat's message when it is not loaded. */
-    boolean moduleTaint(String name, PrintWriter out, PrintWriter err) {
-        Optional<String> taint = SysFs.moduleTaint(kernel, name);
-        if (taint.isEmpty()) {
-            err.println("cat: /sys/module/" + name + "/taint: No such file or directory");
-            return false;
-        }
-        out.println(taint.get());
-        return true;
-    }
-
     /** cat /proc/kallsyms. */
     void kallsyms(PrintWriter out) {
         ProcFs.kallsyms(kernel).forEach(out::println);
+    }
+
+    /** cat of a /sys/module file, as busybox cat prints it (the file's own newline ends it). */
+    boolean catSys(String path, PrintWriter out, PrintWriter err) {
+        Optional<String> text = SysFs.read(kernel, path);
+        if (text.isEmpty()) {
+            err.println("cat: can't open '" + path + "': " + (SysFs.list(kernel, path).isPresent()
+                    ? "Is a directory" : "No such file or directory"));
+            return false;
+        }
+        out.print(text.get());
+        return true;
+    }
+
+    /** ls [-a] of a /sys/module directory: one name per line, dot-names only with -a (then . and .. first). */
+    boolean ls(String path, boolean all, PrintWriter out, PrintWriter err) {
+        Optional<List<String>> names = SysFs.list(kernel, path);
+        if (names.isEmpty()) {
+            if (SysFs.read(kernel, path).isPresent()) {
+                out.println(path);
+                return true;
+            }
+            err.println("ls: " + path + ": No such file or directory");
+            return false;
+        }
+        if (all) {
+            out.println(".");
+            out.println("..");
+        }
+        names.get().stream().filter(n -> all || !n.startsWith(".")).forEach(out::println);
+        return true;
     }
 }

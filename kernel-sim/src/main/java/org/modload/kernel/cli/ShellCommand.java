@@ -22,19 +22,19 @@ import picocli.CommandLine.Option;
  * when standard input is a terminal), so a session can be scripted:
  * {@code insmod [--kill-at POINT] FILE}, {@code rmmod [-f] NAME}, {@code lsmod},
  * {@code modprobe [--kill-at POINT] NAME}, {@code cat /proc/modules}, {@code cat /proc/kallsyms},
- * {@code cat /sys/module/NAME/taint}, {@code modinfo FILE}, the commands of the 2002 debate
- * ({@link DebateCommands}), {@code help}, {@code exit}. Exit status 1 when any command failed.
+ * {@code cat} and {@code ls [-a]} of {@code /sys/module/...}, {@code modinfo FILE}, the commands
+ * of the 2002 debate ({@link DebateCommands}), {@code help}, {@code exit}. Exit status 1 when any
+ * command failed.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true, version = "modload 0.1.0", description = "Keep one kernel across commands read from standard input.")
 final class ShellCommand implements Callable<Integer> {
     private static final String HELP = """
             commands: insmod [--kill-at POINT] FILE | rmmod [-f] NAME | lsmod | modprobe [--kill-at POINT] NAME
-                      | cat /proc/modules | cat /proc/kallsyms | cat /sys/module/NAME/taint | modinfo FILE
-                      | help | exit
+                      | cat /proc/modules | cat /proc/kallsyms
+                      | cat /sys/module/NAME/{coresize,initsize,initstate,refcnt,taint}
+                      | cat /sys/module/NAME/sections/SECTION | ls [-a] /sys/module[/NAME[/sections|/holders]]
+                      | modinfo FILE | help | exit
             """ + DebateCommands.HELP;
-
-    private static final String SYS_MODULE = "/sys/module/";
-    private static final String TAINT = "/taint";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -132,12 +132,18 @@ final class ShellCommand implements Callable<Integer> {
                     s.kallsyms(out);
                     return true;
                 }
-                if (args.size() == 1 && args.get(0).startsWith(SYS_MODULE) && args.get(0).endsWith(TAINT)
-                        && args.get(0).length() > SYS_MODULE.length() + TAINT.length()) {
-                    return s.moduleTaint(args.get(0).substring(SYS_MODULE.length(),
-                            args.get(0).length() - TAINT.length()), out, err);
+                if (args.size() == 1 && args.get(0).startsWith("/sys/")) {
+                    return s.catSys(args.get(0), out, err);
                 }
-                return usage(err, "cat /proc/modules | cat /proc/kallsyms | cat /sys/module/NAME/taint");
+                return usage(err, "cat /proc/modules | cat /proc/kallsyms | cat /sys/module/NAME/FILE");
+            case "ls": {
+                boolean all = args.contains("-a");
+                List<String> paths = args.stream().filter(a -> !a.startsWith("-")).toList();
+                if (paths.size() != 1 || args.stream().anyMatch(a -> a.startsWith("-") && !a.equals("-a"))) {
+                    return usage(err, "ls [-a] /sys/module[/NAME[/sections|/holders]]");
+                }
+                return s.ls(paths.get(0), all, out, err);
+            }
             case "modinfo": {
                 if (args.size() != 1) {
                     return usage(err, "modinfo FILE");

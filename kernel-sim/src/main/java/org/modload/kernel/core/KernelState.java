@@ -60,6 +60,12 @@ public final class KernelState {
     private static final long VMALLOC_END_32 = 0xff800000L;
     /** The most vmalloc space a 32-bit kernel gives (booted with {@code vmalloc=504M}). */
     private static final long VMALLOC_MAX_32 = 0x1f800000L;
+    /**
+     * How much per-cpu memory modules may take where the architecture reserves none and Linux
+     * serves them from its dynamic per-cpu chunks, which grow on demand: more than any set of
+     * modules needs.
+     */
+    private static final long DYNAMIC_PERCPU = 1L << 26;
     /** A 64-bit module area never runs up to the top of the address space (16 MiB stay free). */
     private static final long TOP_GUARD_64 = 0x1000000L;
 
@@ -82,6 +88,7 @@ public final class KernelState {
     private final ModuleVerifier verifier = new ModuleVerifier();
     private final Map<String, KernelSymbol> kernelExports;
     private final ModuleArea area;
+    private final PercpuAllocator percpu;
     private final AtomicLong crcChecks = new AtomicLong();
 
     /** module_mutex. */
@@ -121,6 +128,8 @@ public final class KernelState {
         }
         this.kernelExports = Map.copyOf(m);
         this.area = moduleArea(config, arch);
+        this.percpu = new PercpuAllocator(config.percpuBase(),
+                arch.kernelSupport().percpuModuleReserve().orElse(DYNAMIC_PERCPU));
     }
 
     /**
@@ -482,6 +491,11 @@ public final class KernelState {
         return area;
     }
 
+    /** The allocator of modules' per-cpu data (its own lock). */
+    PercpuAllocator percpu() {
+        return percpu;
+    }
+
     /** A kernel export; no lock needed, the table never changes. */
     KernelSymbol kernelExport(String name) {
         return kernelExports.get(name);
@@ -693,6 +707,10 @@ public final class KernelState {
             throw e;
         }
         area.free(m.coreBase());
+        if (m.initHeld() && m.initAllocated()) {
+            area.free(m.initBase());
+        }
+        m.percpu().ifPresent(percpu::free);
         removeUnformed(m);
         moduleWq.signalAll();
     }

@@ -227,7 +227,7 @@ public final class LegacyLoader implements ModuleFormation {
             if (duplicate.isPresent()) {
                 throw fail(Errno.ENOEXEC, name + ": exports duplicate symbol " + duplicate.get());
             }
-            m.formed(image, Kallsyms.of(obj, image), exports, tables);
+            m.formed(image, Kallsyms.legacy(obj, image), exports, tables, List.of(), Optional.empty());
             m.moveTo(ModuleState.COMING);
             kernel.publish(m);
             undo.push(() -> kernel.unpublish(m));
@@ -255,7 +255,8 @@ public final class LegacyLoader implements ModuleFormation {
                 throw fail(Errno.EINVAL, String.format("init_module: %s: image of %d bytes exceeds the %d create_module reserved",
                         name, need, r.size()));
             }
-            Module m = new Module(name, file, facts, plan);
+            Module m = new Module(name, file, facts);
+            m.placedInReservation(plan);
             kernel.claim(r, m);
             module = m;
             undo.push(() -> kernel.unclaim(r, m));

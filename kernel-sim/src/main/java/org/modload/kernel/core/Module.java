@@ -2,17 +2,23 @@ package org.modload.kernel.core;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.modload.kernel.model.KernelSymbol;
+import org.modload.kernel.model.MemoryRange;
 import org.modload.kernel.model.ModuleFacts;
+import org.modload.kernel.model.ModuleSection;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleSymbol;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.Taint;
 import org.modload.loader.link.LoadPlan;
 import org.modload.loader.link.LoadedImage;
+import org.modload.loader.link.PlacedSection;
+import org.modload.loader.link.Region;
 import org.modload.loader.spi.RegisteredTable;
 
 /**
@@ -31,6 +37,7 @@ public final class Module {
     private final ModuleFacts facts;
     /** The link's plan; once LIVE, its retained copy without the object file (module mutex held). */
     private LoadPlan plan;
+    private OptionalLong percpu = OptionalLong.empty();
     private final AtomicInteger refcnt = new AtomicInteger(REF_BASE);
     /** Whether the delete_module under way dropped the base reference; module mutex held. */
     private boolean baseDropped;
@@ -40,14 +47,18 @@ public final class Module {
     private List<ModuleSymbol> symbols = List.of();
     private List<KernelSymbol> exports = List.of();
     private List<RegisteredTable> tables = List.of();
+    private List<ModuleSection> sections = List.of();
+    private List<MemoryRange> kernelData = List.of();
+    private Optional<MemoryRange> percpuData = Optional.empty();
     private boolean initHeld = true;
+    /** Whether init has an allocation of its own (Linux), not a part of create_module's block (2.4). */
+    private boolean initAllocated = true;
 
-    /** An UNFORMED module: placed, not yet relocated. */
-    Module(String name, String file, ModuleFacts facts, LoadPlan plan) {
+    /** An UNFORMED module, not yet placed. */
+    Module(String name, String file, ModuleFacts facts) {
         this.name = name;
         this.file = file;
         this.facts = facts;
-        this.plan = plan;
     }
 
     /** The module name. */
@@ -71,15 +82,48 @@ public final class Module {
         return plan.coreBase();
     }
 
+    long initBase() {
+        return plan.initBase();
+    }
+
+    /** Whether its init memory is still allocated. */
+    boolean initHeld() {
+        return initHeld;
+    }
+
+    /** Where its per-cpu data was allocated, when it has any. */
+    OptionalLong percpu() {
+        return percpu;
+    }
+
+    /** Whether it has been placed (its memory allocated). */
+    boolean isPlaced() {
+        return plan != null;
+    }
+
     List<KernelSymbol> exports() {
         return exports;
     }
 
     /** A copy for callers, once formed; the kernel passes the edges it holds for this module. */
     ModuleView view(List<String> uses, List<String> usedBy) {
-        long size = plan.coreSize() + (initHeld ? plan.initSize() : 0);
-        return new ModuleView(name, file, state, refcnt.get() - REF_BASE, uses, usedBy, size, coreBase(), facts,
-                symbols, image, exports, taints, tables);
+        long initSize = initHeld ? plan.initSize() : 0;
+        return new ModuleView(name, file, state, refcnt.get() - REF_BASE, uses, usedBy, plan.coreSize() + initSize,
+                coreBase(), facts, symbols, image, exports, taints, tables, plan.coreSize(), initSize, sections,
+                memory(), percpuData);
+    }
+
+    /** Its memory with contents, in address order: the image's pieces (init's while held) and the kernel's data. */
+    private List<MemoryRange> memory() {
+        List<MemoryRange> out = new java.util.ArrayList<>();
+        for (PlacedSection p : plan.placed()) {
+            if (p.region() == Region.CORE || initHeld) {
+                out.add(new MemoryRange(p.name(), p.address(), image.bytes(p)));
+            }
+        }
+        out.addAll(kernelData);
+        out.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
+        return out;
     }
 
     // --- changed with the module mutex held ---
@@ -102,13 +146,40 @@ public final class Module {
         state = ModuleState.LIVE;
     }
 
-    /** What relocation and the architecture made of it, set once as it is formed (before COMING). */
-    void formed(LoadedImage relocated, List<ModuleSymbol> kallsyms, List<KernelSymbol> exported,
-            List<RegisteredTable> registered) {
+    /** Where its memory went, set once its memory is allocated (while UNFORMED). */
+    void placed(LoadPlan at, OptionalLong percpuBase) {
+        plan = at;
+        percpu = percpuBase;
+    }
+
+    /**
+     * Where 2.4's insmod put it: in the one block create_module reserved, init included, so
+     * that only the core base is an allocation of its own; no per-cpu data.
+     */
+    void placedInReservation(LoadPlan at) {
+        placed(at, OptionalLong.empty());
+        initAllocated = false;
+    }
+
+    /** Whether its init memory is an allocation apart from core's, to be freed on its own. */
+    boolean initAllocated() {
+        return initAllocated;
+    }
+
+    /**
+     * What relocation and the architecture made of it, set once as it is formed (before COMING):
+     * the relocated image, its kallsyms entries and the kernel's copy of them in its memory, its
+     * exports, the tables its architecture registered, its sysfs sections and per-cpu data.
+     */
+    void formed(LoadedImage relocated, Kallsyms.Table kallsyms, List<KernelSymbol> exported,
+            List<RegisteredTable> registered, List<ModuleSection> sysfs, Optional<MemoryRange> percpuCopy) {
         image = relocated;
-        symbols = List.copyOf(kallsyms);
+        symbols = kallsyms.symbols();
+        kernelData = kallsyms.memory();
         exports = List.copyOf(exported);
         tables = List.copyOf(registered);
+        sections = List.copyOf(sysfs);
+        percpuData = percpuCopy;
     }
 
     void taint(Taint t) {

@@ -56,6 +56,34 @@ final class ModuleArea {
         return OptionalLong.of(base + best);
     }
 
+    /**
+     * Marks the page-aligned range of {@code length} bytes at {@code start} used, for a load
+     * placed by its caller; false when any of it is outside the area or taken.
+     */
+    synchronized boolean allocateAt(long start, long length) {
+        long want = align(Math.max(length, 1));
+        long offset = start - base;
+        if ((start & (page - 1)) != 0 || offset < 0 || offset > size - want) {
+            return false;
+        }
+        Map.Entry<Long, Long> extent = free.floorEntry(offset);
+        if (extent == null || extent.getKey() + extent.getValue() < offset + want) {
+            return false;
+        }
+        long from = extent.getKey();
+        long len = extent.getValue();
+        removeFree(from, len);
+        if (offset > from) {
+            addFree(from, offset - from);
+        }
+        if (from + len > offset + want) {
+            addFree(offset + want, from + len - offset - want);
+        }
+        used.put(start, want);
+        inUse += want;
+        return true;
+    }
+
     /** Releases the range allocated at {@code start}. */
     synchronized void free(long start) {
         Long length = used.remove(start);
@@ -64,20 +92,6 @@ final class ModuleArea {
         }
         inUse -= length;
         release(start - base, length);
-    }
-
-    /** Gives back the tail of the range at {@code start} from {@code keep} bytes on (init memory released). */
-    synchronized void shrink(long start, long keep) {
-        Long length = used.get(start);
-        long kept = align(keep);
-        if (length == null || kept > length) {
-            throw new IllegalStateException("cannot shrink module memory at 0x" + Long.toHexString(start));
-        }
-        used.put(start, kept);
-        inUse -= length - kept;
-        if (length > kept) {
-            release(start - base + kept, length - kept);
-        }
     }
 
     synchronized long inUse() {

@@ -18,20 +18,23 @@ import org.modload.kernel.model.Errno;
 import org.modload.kernel.model.KernelException;
 import org.modload.kernel.model.KernelSymbol;
 import org.modload.kernel.model.LoadPhase;
+import org.modload.kernel.model.MemoryRange;
 import org.modload.kernel.model.ModuleEvent;
 import org.modload.kernel.model.ModuleFacts;
+import org.modload.kernel.model.ModulePlacement;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleView;
 import org.modload.kernel.model.Taint;
 import org.modload.kernel.modinfo.ModuleSignature;
 import org.modload.loader.diag.LoaderException;
+import org.modload.loader.diag.Location;
 import org.modload.loader.diag.UnresolvedSymbolException;
 import org.modload.loader.elf.ElfClass;
 import org.modload.loader.elf.ElfFile;
 import org.modload.loader.elf.Section;
+import org.modload.loader.elf.SectionType;
 import org.modload.loader.elf.Symbol;
 import org.modload.loader.elf.SymbolBinding;
-import org.modload.loader.link.LayoutPolicy;
 import org.modload.loader.link.LinkEngine;
 import org.modload.loader.link.LoadPlan;
 import org.modload.loader.link.LoadedImage;
@@ -119,7 +122,7 @@ public final class ModuleLoader implements ModuleFormation {
                 try {
                     enter(LoadPhase.LIVE);
                     module.moveTo(ModuleState.LIVE);
-                    kernel.area().shrink(module.coreBase(), module.plan().coreSize());
+                    kernel.area().free(module.initBase());
                     module.releaseInit();
                     for (Taint t : taints) {
                         kernel.taint(module, t);
@@ -166,6 +169,9 @@ public final class ModuleLoader implements ModuleFormation {
         if (!facts.inTree()) {
             taints.add(Taint.OUT_OF_TREE);
         }
+        if (facts.staging()) { // check_modinfo(): "module is from the staging directory"
+            taints.add(Taint.STAGING);
+        }
 
         enter(LoadPhase.VERMAGIC);
         checkVermagic(facts);
@@ -174,22 +180,36 @@ public final class ModuleLoader implements ModuleFormation {
         checkKernelVersions(obj, facts);
 
         enter(LoadPhase.ARCH_SIZING);
-        LoadPlan sizing = engine.plan(obj, Profile.KERNEL, new LayoutPolicy.Linux(arch.moduleAreaBase()));
+        ModuleLayout layout = ModuleLayout.of(obj, request.ignoreModversions(), kernel.config().kallsymsAll())
+                .orElseThrow(() -> fail(Errno.ENOEXEC, facts.name() + ": module has no symbols (stripped?)"));
+        if (layout.symtab().name().equals(layout.strtab().name())) {
+            // layout_symtab() makes both allocated; sysfs would show two sections of one name.
+            throw fail(Errno.ENOEXEC, String.format("%s: the symbol table (section %d) and its string table (section %d)"
+                    + " are both called '%s'", file, layout.symtab().index(), layout.strtab().index(),
+                    Location.printable(layout.symtab().name())));
+        }
+        LoadPlan sizing = engine.plan(obj, Profile.KERNEL,
+                layout.policy(arch.moduleAreaBase(), OptionalLong.empty(), 0));
 
         enter(LoadPhase.LAYOUT);
-        long total = sizing.initBase() + sizing.initSize() - sizing.coreBase();
+        long coreSize = sizing.coreSize();
+        long initSize = sizing.initSize();
 
         enter(LoadPhase.ALLOCATE);
-        OptionalLong base = kernel.area().allocate(total);
-        if (base.isEmpty()) {
-            throw fail(Errno.ENOMEM, String.format("%s: no room for 0x%x bytes in the module area", file, total));
-        }
-        undo.push(() -> kernel.area().free(base.getAsLong()));
-        LoadPlan plan = engine.plan(obj, Profile.KERNEL, new LayoutPolicy.Linux(base.getAsLong()));
-        Module m = new Module(facts.name(), file, facts, plan);
+        Optional<ModulePlacement> placement = request.placement();
+        long core = allocate("core", coreSize, placement.map(ModulePlacement::coreBase));
+        long init = allocate("init", initSize, placement.map(ModulePlacement::initBase));
+        Module m = new Module(facts.name(), file, facts);
         kernel.addUnformed(m, file);
         module = m;
         undo.push(() -> kernel.removeUnformed(m));
+        OptionalLong percpu = allocatePercpu(layout, facts, placement.flatMap(p -> p.percpuBase().isPresent()
+                ? Optional.of(p.percpuBase().getAsLong()) : Optional.empty()));
+        LoadPlan plan = engine.plan(obj, Profile.KERNEL, layout.policy(core, OptionalLong.of(init), percpu.orElse(0)));
+        if (plan.coreSize() > coreSize || plan.initSize() > initSize) {
+            throw new IllegalStateException(file + ": the layout grew after sizing");
+        }
+        m.placed(plan, percpu);
 
         enter(LoadPhase.RESOLVE_SYMBOLS);
         ResolvedSymbols symbols = resolve(engine, obj, plan, facts);
@@ -208,6 +228,7 @@ public final class ModuleLoader implements ModuleFormation {
         enter(LoadPhase.EXPORTS);
         List<KernelSymbol> exports = new ExportReader(file, facts.name(), obj, memory, support,
                 arch.elfClass().equals(ElfClass.ELFCLASS64) ? 64 : 32).exports();
+        checkExportVersions(exports);
 
         enter(LoadPhase.COMING);
         kernel.mutex.lock();
@@ -216,7 +237,8 @@ public final class ModuleLoader implements ModuleFormation {
             if (duplicate.isPresent()) {
                 throw fail(Errno.ENOEXEC, facts.name() + ": exports duplicate symbol " + duplicate.get());
             }
-            m.formed(image, Kallsyms.of(obj, image), exports, tables);
+            m.formed(image, Kallsyms.of(obj, image, layout, exports, arch.smallDataFlag()), exports, tables,
+                    SectionAttributes.of(layout, plan), percpuCopy(layout, percpu));
             m.moveTo(ModuleState.COMING);
             kernel.publish(m);
             undo.push(() -> kernel.unpublish(m));
@@ -224,6 +246,59 @@ public final class ModuleLoader implements ModuleFormation {
         } finally {
             kernel.mutex.unlock();
         }
+    }
+
+    /**
+     * module_alloc() of one region: where the placement says, else first fit; undone on failure.
+     *
+     * @throws KernelException ENOMEM when there is no room, or the placed range is taken
+     */
+    private long allocate(String region, long size, Optional<Long> at) {
+        OptionalLong base = at.isPresent() ? (kernel.area().allocateAt(at.get(), size) ? OptionalLong.of(at.get())
+                : OptionalLong.empty()) : kernel.area().allocate(size);
+        if (base.isEmpty()) {
+            throw fail(Errno.ENOMEM, at.isPresent()
+                    ? String.format("%s: 0x%x bytes of %s memory at 0x%x are not free in the module area", file, size,
+                            region, at.get())
+                    : String.format("%s: no room for 0x%x bytes of %s memory in the module area", file, size, region));
+        }
+        long b = base.getAsLong();
+        undo.push(() -> kernel.area().free(b));
+        return b;
+    }
+
+    /**
+     * percpu_modalloc(): the per-cpu section's bytes at its alignment (a page at most), once the
+     * name is reserved; nothing when the section is absent or empty.
+     *
+     * @throws KernelException ENOMEM when the per-cpu area has no room ("Could not allocate N
+     *     bytes percpu data")
+     */
+    private OptionalLong allocatePercpu(ModuleLayout layout, ModuleFacts facts, Optional<Long> at) {
+        long size = layout.percpuSize();
+        if (size == 0) {
+            return OptionalLong.empty();
+        }
+        long alignment = layout.percpuAlignment(arch.pageSize());
+        OptionalLong base = at.isPresent() ? (kernel.percpu().allocateAt(at.get(), size) ? OptionalLong.of(at.get())
+                : OptionalLong.empty()) : kernel.percpu().allocate(size, alignment);
+        if (base.isEmpty()) {
+            throw fail(Errno.ENOMEM, facts.name() + ": Could not allocate " + size + " bytes percpu data");
+        }
+        long b = base.getAsLong();
+        undo.push(() -> kernel.percpu().free(b));
+        return base;
+    }
+
+    /** percpu_modcopy(): the per-cpu section as each CPU's copy holds it (its relocations are not applied). */
+    private static Optional<MemoryRange> percpuCopy(ModuleLayout layout, OptionalLong base) {
+        if (base.isEmpty()) {
+            return Optional.empty();
+        }
+        Section s = layout.percpuSection().orElseThrow();
+        ByteBuffer bytes = s.type().equals(SectionType.SHT_NOBITS) ? ByteBuffer.allocate(Math.toIntExact(s.size()))
+                : s.bytes();
+        return Optional.of(new MemoryRange(s.name(), base.getAsLong(), bytes));
     }
 
     private void checkVermagic(ModuleFacts facts) {
@@ -302,6 +377,17 @@ public final class ModuleLoader implements ModuleFormation {
         if (crc != exporter.crc().getAsLong()) {
             throw new KernelException(name.equals("module_layout") ? Errno.ENOEXEC : Errno.EINVAL,
                     LoadPhase.MODVERSIONS, file, facts.name() + ": disagrees about version of symbol " + name);
+        }
+    }
+
+    /**
+     * check_export_symbol_versions(): on a kernel with modversions, a module that exports
+     * symbols without their CRCs ({@code __kcrctab}, {@code __kcrctab_gpl}) is force-loaded
+     * ({@code CONFIG_MODULE_FORCE_LOAD}, as distribution kernels have it): it taints F.
+     */
+    private void checkExportVersions(List<KernelSymbol> exports) {
+        if (kernel.config().modversions() && exports.stream().anyMatch(e -> e.crc().isEmpty())) {
+            taints.add(Taint.FORCED_LOAD);
         }
     }
 

@@ -36,6 +36,6 @@ final class ModuleReader {
         }
         return new ModuleFacts(info.moduleName(file), info.license().orElse(""), info.vermagic(),
                 info.dependsModuleNames(), info.importNamespaces(), ModuleVersions.read(obj).crcs(), hasInit, hasExit,
-                signed, info.value("intree").isPresent());
+                signed, info.value("intree").isPresent(), info.value("staging").isPresent());
     }
 }

@@ -3,6 +3,8 @@ package org.modload.kernel.image;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -57,15 +59,28 @@ final class KernelFacts {
 
     /** {@code sizeof(struct module)} from the BTF type section, if the kernel carries BTF. */
     static OptionalLong structModuleSize(ElfFile vmlinux) {
+        return structModule(vmlinux).map(m -> OptionalLong.of(m.size())).orElse(OptionalLong.empty());
+    }
+
+    /** The byte offset of each member of {@code struct module}, from BTF; empty without BTF. */
+    static Map<String, Long> structModuleMembers(ElfFile vmlinux) {
+        return structModule(vmlinux).map(StructType::members).orElse(Map.of());
+    }
+
+    /** A BTF struct: its size and its members' byte offsets. */
+    private record StructType(long size, Map<String, Long> members) {
+    }
+
+    private static Optional<StructType> structModule(ElfFile vmlinux) {
         Optional<Section> btf = vmlinux.section(".BTF");
         if (btf.isEmpty()) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         ByteBuffer b = btf.get().bytes().order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() < 24 || (b.getShort(0) & 0xffff) != BTF_MAGIC) {
             b.order(ByteOrder.BIG_ENDIAN);
             if (b.remaining() < 24 || (b.getShort(0) & 0xffff) != BTF_MAGIC) {
-                return OptionalLong.empty();
+                return Optional.empty();
             }
         }
         long hdrLen = b.getInt(4) & 0xffffffffL;
@@ -74,7 +89,7 @@ final class KernelFacts {
         long strOff = hdrLen + (b.getInt(16) & 0xffffffffL);
         long strEnd = strOff + (b.getInt(20) & 0xffffffffL);
         if (typeEnd > b.remaining() || strEnd > b.remaining()) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         long at = typeOff;
         while (at + 12 <= typeEnd) {
@@ -83,8 +98,23 @@ final class KernelFacts {
             long size = b.getInt((int) at + 8) & 0xffffffffL;
             int vlen = info & 0xffff;
             int kind = (info >>> 24) & 0x1f;
-            if (kind == BTF_KIND_STRUCT && isName(b, strOff + nameOff, strEnd, "module")) {
-                return OptionalLong.of(size);
+            if (kind == BTF_KIND_STRUCT && isName(b, strOff + nameOff, strEnd, "module")
+                    && at + 12 + 12L * vlen <= typeEnd) {
+                // Members: {name_off, type, offset}; with kind_flag the offset's low 24 bits are the bit offset.
+                boolean kindFlag = info < 0;
+                Map<String, Long> members = new LinkedHashMap<>();
+                for (int i = 0; i < vlen; i++) {
+                    int m = (int) (at + 12 + 12L * i);
+                    String name = string(b, strOff + (b.getInt(m) & 0xffffffffL), strEnd);
+                    long bits = b.getInt(m + 8) & 0xffffffffL;
+                    if (kindFlag) {
+                        bits &= 0xffffff;
+                    }
+                    if (!name.isEmpty()) {
+                        members.putIfAbsent(name, bits / 8);
+                    }
+                }
+                return Optional.of(new StructType(size, Map.copyOf(members)));
             }
             long extra = switch (kind) {
                 case 1, 14, 17 -> 4; // INT, VAR, DECL_TAG
@@ -95,7 +125,20 @@ final class KernelFacts {
             };
             at += 12 + extra;
         }
-        return OptionalLong.empty();
+        return Optional.empty();
+    }
+
+    /** The NUL-terminated string at {@code at}, empty when it runs past {@code end}. */
+    private static String string(ByteBuffer b, long at, long end) {
+        StringBuilder sb = new StringBuilder();
+        for (long i = at; i < end; i++) {
+            byte c = b.get((int) i);
+            if (c == 0) {
+                return sb.toString();
+            }
+            sb.append((char) (c & 0xff));
+        }
+        return "";
     }
 
     private static boolean isName(ByteBuffer b, long at, long end, String name) {

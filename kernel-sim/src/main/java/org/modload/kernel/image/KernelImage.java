@@ -45,11 +45,13 @@ public final class KernelImage {
     private final Optional<String> vermagic;
     private final OptionalLong structModuleSize;
     private final List<SystemCertificate> certificates;
+    private final Map<String, Long> structModuleMembers;
 
     private KernelImage(String name, Compression compression, Machine machine, ElfClass elfClass,
             List<KernelSection> sections, ExportTable table, Optional<String> vermagic, OptionalLong structModuleSize,
-            List<SystemCertificate> certificates) {
+            List<SystemCertificate> certificates, Map<String, Long> structModuleMembers) {
         this.compression = compression;
+        this.structModuleMembers = Map.copyOf(structModuleMembers);
         this.vermagic = vermagic;
         this.certificates = List.copyOf(certificates);
         this.structModuleSize = structModuleSize;
@@ -110,7 +112,8 @@ public final class KernelImage {
         }
         ExportTable table = ExportTable.read(name, elf);
         return new KernelImage(name, payload.compression(), elf.machine(), elf.elfClass(), sections(elf), table,
-                KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf), SystemCertificates.find(name, elf));
+                KernelFacts.vermagic(elf), KernelFacts.structModuleSize(elf), SystemCertificates.find(name, elf),
+                KernelFacts.structModuleMembers(elf));
     }
 
     private static List<KernelSection> sections(ElfFile elf) {
@@ -140,6 +143,16 @@ public final class KernelImage {
     /** The compression of the image's payload ({@code CONFIG_KERNEL_ZSTD} on Debian 13, {@code XZ} on Debian 12). */
     public Compression compression() {
         return compression;
+    }
+
+    /**
+     * Where {@code struct module} keeps {@code member} (its byte offset, from the kernel's BTF),
+     * for reading a loaded module's {@code struct module} in the kernel's memory; empty without
+     * BTF or such a member.
+     */
+    public OptionalLong structModuleOffset(String member) {
+        Long off = structModuleMembers.get(member);
+        return off == null ? OptionalLong.empty() : OptionalLong.of(off);
     }
 
     /** The name given at read time, usually the file name. */

@@ -18,11 +18,18 @@ import org.modload.loader.elf.Machine;
  * @param modversions whether CRCs are checked (CONFIG_MODVERSIONS)
  * @param exports the kernel's own exported symbols
  * @param moduleAreaSize the size of the module area, from the architecture's module area base
+ * @param percpuBase where modules' static per-cpu data starts: right after the kernel's own
+ *     ({@code __per_cpu_end}, where Linux's first per-cpu chunk keeps its module reserve or, on
+ *     architectures without one, its dynamic area begins); how much of it modules may take is
+ *     the architecture's {@code KernelSupport.percpuModuleReserve()}
+ * @param kallsymsAll CONFIG_KALLSYMS_ALL: modules' data and per-cpu symbols stay in kallsyms
+ *     after init, not only their text symbols
  * @param keyring the keys module signatures are checked against (the certificates compiled into
  *     the image, and any added)
  */
 public record KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
-        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize, Keyring keyring) {
+        boolean modversions, List<KernelSymbol> exports, long moduleAreaSize, long percpuBase, boolean kallsymsAll,
+        Keyring keyring) {
 
     public KernelConfig {
         Objects.requireNonNull(machine);
@@ -33,14 +40,28 @@ public record KernelConfig(Machine machine, String release, Optional<String> ver
         exports = List.copyOf(exports);
     }
 
-    /** A kernel without keys: every signed module fails its check with ENOKEY. */
+    /** A made-up start of modules' per-cpu data, for kernels not read from an image. */
+    public static final long SYNTHETIC_PERCPU_BASE = 0x40000;
+
+    /**
+     * A kernel without keys (every signed module fails its check with ENOKEY) whose modules'
+     * per-cpu data starts at {@link #SYNTHETIC_PERCPU_BASE}, built with CONFIG_KALLSYMS_ALL.
+     */
     public KernelConfig(Machine machine, String release, Optional<String> vermagic, OptionalLong structModuleSize,
             boolean modversions, List<KernelSymbol> exports, long moduleAreaSize) {
-        this(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize, Keyring.empty());
+        this(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize,
+                SYNTHETIC_PERCPU_BASE, true, Keyring.empty());
     }
 
     /** This configuration with another keyring. */
     public KernelConfig withKeyring(Keyring k) {
-        return new KernelConfig(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize, k);
+        return new KernelConfig(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize,
+                percpuBase, kallsymsAll, k);
+    }
+
+    /** This configuration with CONFIG_KALLSYMS_ALL set or not. */
+    public KernelConfig withKallsymsAll(boolean all) {
+        return new KernelConfig(machine, release, vermagic, structModuleSize, modversions, exports, moduleAreaSize,
+                percpuBase, all, keyring);
     }
 }

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param hasExit whether {@code cleanup_module} is defined
  * @param signed whether the file ends with an appended module signature
  * @param inTree whether .modinfo says {@code intree=Y} (built with the kernel)
+ * @param staging whether .modinfo says {@code staging=Y} (from drivers/staging: taints C)
  */
 public record ModuleFacts(String name, String license, Optional<String> vermagic, List<String> depends,
         List<String> importedNamespaces, Map<String, Long> versions, boolean hasInit, boolean hasExit,
-        boolean signed, boolean inTree) {
+        boolean signed, boolean inTree, boolean staging) {
 
     public ModuleFacts {
         Objects.requireNonNull(name);

@@ -3,6 +3,7 @@ package org.modload.kernel.model;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.modload.loader.link.LoadedImage;
@@ -27,10 +28,19 @@ import org.modload.loader.spi.RegisteredTable;
  * @param exports the symbols it exports, once formed
  * @param taints its taint flags
  * @param archTables the tables its architecture registered for it (init's go with init memory)
+ * @param coreSize /sys/module/NAME/coresize: the core region's size, the kallsyms copy included
+ * @param initSize /sys/module/NAME/initsize: the init region's size while init memory is held, else 0
+ * @param sections /sys/module/NAME/sections, in section header order
+ * @param memory the module's memory with contents, in address order: its placed sections and
+ *     tables (init's while init memory is held) and the kallsyms copy at the end of core
+ * @param percpu its per-cpu data, where the kernel put it, as Linux copies it (unrelocated);
+ *     empty when it has none
  */
 public record ModuleView(String name, String file, ModuleState state, int refcount, List<String> uses,
         List<String> usedBy, long size, long coreBase, ModuleFacts facts, List<ModuleSymbol> symbols,
-        LoadedImage image, List<KernelSymbol> exports, Set<Taint> taints, List<RegisteredTable> archTables) {
+        LoadedImage image, List<KernelSymbol> exports, Set<Taint> taints, List<RegisteredTable> archTables,
+        long coreSize, long initSize, List<ModuleSection> sections, List<MemoryRange> memory,
+        Optional<MemoryRange> percpu) {
 
     public ModuleView {
         Objects.requireNonNull(name, "name");
@@ -46,6 +56,9 @@ public record ModuleView(String name, String file, ModuleState state, int refcou
         t.addAll(taints);
         taints = Set.copyOf(t);
         archTables = List.copyOf(archTables);
+        sections = List.copyOf(sections);
+        memory = List.copyOf(memory);
+        Objects.requireNonNull(percpu, "percpu");
     }
 
     /** Whether the module defines {@code init_module}. */

@@ -1,8 +1,11 @@
 package org.modload.kernel.model;
 
-/** Taint flags a module can carry, with /proc/modules' letters, in Linux's bit order. */
+/**
+ * Taint flags a module can carry, with /proc/modules' letters, in Linux's bit order
+ * ({@code STAGING} is TAINT_CRAP, 'C': a module from drivers/staging, modinfo {@code staging=Y}).
+ */
 public enum Taint {
-    PROPRIETARY('P'), FORCED_LOAD('F'), FORCED_UNLOAD('R'), OUT_OF_TREE('O'), UNSIGNED('E');
+    PROPRIETARY('P'), FORCED_LOAD('F'), FORCED_UNLOAD('R'), STAGING('C'), OUT_OF_TREE('O'), UNSIGNED('E');
 
     private final char letter;
 

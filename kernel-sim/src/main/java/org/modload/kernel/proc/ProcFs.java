@@ -1,5 +1,6 @@
 package org.modload.kernel.proc;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.List;
 import org.modload.kernel.Kernel;
 import org.modload.kernel.model.KernelSymbol;
 import org.modload.kernel.model.ModuleListEntry;
+import org.modload.kernel.model.MemoryRange;
 import org.modload.kernel.model.ModuleState;
 import org.modload.kernel.model.ModuleSymbol;
 import org.modload.kernel.model.ModuleView;
@@ -47,7 +49,8 @@ public final class ProcFs {
                 sb.append('-');
             }
             sb.append(' ').append(m.state().procName());
-            sb.append(String.format(" 0x%016x", m.coreBase()));
+            sb.append(kernel.addressBits() == 64 ? String.format(" 0x%016x", m.coreBase())
+                    : String.format(" 0x%08x", m.coreBase() & 0xffffffffL));
             String taints = m.taintLetters();
             if (!taints.isEmpty()) {
                 sb.append(" (").append(taints).append(')');
@@ -58,10 +61,10 @@ public final class ProcFs {
     }
 
     /**
-     * /proc/kallsyms: the kernel's exports ({@code T}), then every loaded module's named symbols
-     * defined in its placed sections, typed as nm does ({@code t} text, {@code r} read-only,
-     * {@code d} data, {@code b} bss; upper case when global) and tagged {@code [module]}; a LIVE
-     * module's init symbols are gone with its init memory. Changes nothing.
+     * /proc/kallsyms: the kernel's exports ({@code T}), then each module's symbols, the most
+     * recently loaded module first (Linux's module list order), each module's in its symbol
+     * table order, tagged {@code [module]}: the full table while its init runs, the core symbols
+     * once it is LIVE (see {@link ModuleSymbol} for the letters). Changes nothing.
      */
     public static List<String> kallsyms(Kernel kernel) {
         List<String> out = new ArrayList<>();
@@ -69,16 +72,49 @@ public final class ProcFs {
         for (KernelSymbol s : kernel.config().exports()) {
             out.add(String.format(fmt, s.address(), 'T', s.name()));
         }
-        List<ModuleView> mods = new ArrayList<>(kernel.modules());
-        Collections.reverse(mods);
-        for (ModuleView m : mods) {
+        for (ModuleView m : kernel.modules()) {
             for (ModuleSymbol s : m.symbols()) {
                 if (s.init() && m.state() == ModuleState.LIVE) {
-                    continue; // released with the init region
+                    continue; // init memory and the full table are gone
                 }
                 out.add(String.format(fmt, s.address(), s.type(), s.name()) + "\t[" + m.name() + "]");
             }
         }
         return out;
+    }
+
+    /**
+     * {@code length} bytes of kernel memory at {@code address}, as /proc/kcore reads the module
+     * area: each loaded module's sections and tables, and the kallsyms copy at the end of its
+     * core; zeros elsewhere (Linux zeroes module memory before copying the sections in). Reads
+     * one consistent list of the kernel's modules; changes nothing.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
+    public static byte[] kcore(Kernel kernel, long address, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length " + length);
+        }
+        byte[] out = new byte[length];
+        for (ModuleView m : kernel.modules()) {
+            for (MemoryRange r : m.memory()) {
+                copy(r, address, out);
+            }
+        }
+        return out;
+    }
+
+    /** Copies the part of {@code r} that overlaps {@code [address, address + out.length)}. */
+    private static void copy(MemoryRange r, long address, byte[] out) {
+        long from = Math.max(0, r.address() - address);
+        long to = Math.min(out.length, r.address() + r.size() - address);
+        if (from >= to || r.address() + r.size() - address <= 0) {
+            return;
+        }
+        ByteBuffer b = r.bytes();
+        long skip = address + from - r.address();
+        for (long i = from; i < to; i++) {
+            out[(int) i] = b.get((int) (skip + i - from));
+        }
     }
 }

@@ -62,7 +62,8 @@ class ArchitectureRulesTest {
         LayeringRules.Named table = KernelRules.all(FIXTURE).get(0);
         String report = String.join("\n", table.rule().evaluate(VIOLATIONS).getFailureReport().getDetails());
         for (String bad : List.of("kernel.model.BadModel", "kernel.image.BadImage", "kernel.proc.BadProc",
-                "kernel.diag.BadKernelDiag", "kernel.insmod.BadInsmod", "kernel.sig.BadSig", "kernel.compress.BadCompress")) {
+                "kernel.diag.BadKernelDiag", "kernel.insmod.BadInsmod", "kernel.sig.BadSig", "kernel.compress.BadCompress",
+                "kernel.sys.BadSys")) {
             assertTrue(report.contains(FIXTURE + "." + bad), bad + " not reported:\n" + report);
         }
         assertFalse(report.contains("BadBoot.image"), "boot may use image:\n" + report);

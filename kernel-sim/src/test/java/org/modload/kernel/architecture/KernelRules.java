@@ -22,7 +22,7 @@ final class KernelRules {
     }
 
     /** The packages of the table, by layer name. */
-    static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Tree", "Insmod",
+    static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Sys", "Tree", "Insmod",
             "Image", "Modinfo", "Symvers", "Depmod", "Sig", "Compress", "Cli");
 
     static List<LayeringRules.Named> all(String root) {
@@ -50,6 +50,7 @@ final class KernelRules {
             .layer("Core").definedBy(kernel + ".core..")
             .layer("Boot").definedBy(kernel + ".boot..")
             .layer("Proc").definedBy(kernel + ".proc..")
+            .layer("Sys").definedBy(kernel + ".sys..")
             .layer("Tree").definedBy(kernel + ".tree..")
             .layer("Insmod").definedBy(kernel + ".insmod..")
             .layer("Image").definedBy(kernel + ".image..")
@@ -66,6 +67,7 @@ final class KernelRules {
             .whereLayer("Core").mayOnlyBeAccessedByLayers("Facade")
             .whereLayer("Boot").mayOnlyAccessLayers("Model", "Image", "Symvers", "Sig")
             .whereLayer("Proc").mayOnlyAccessLayers("Facade", "Model")
+            .whereLayer("Sys").mayOnlyAccessLayers("Facade", "Model")
             .whereLayer("Tree").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo", "Insmod", "Compress")
             .whereLayer("Insmod").mayOnlyAccessLayers("Facade", "Model", "Diag", "Modinfo")
             .whereLayer("Image").mayOnlyAccessLayers("Diag", "Compress")
@@ -74,8 +76,8 @@ final class KernelRules {
             .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo", "Compress")
             .whereLayer("Sig").mayOnlyAccessLayers("Diag", "Model")
             .whereLayer("Compress").mayOnlyAccessLayers("Diag")
-            .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Tree", "Insmod", "Image",
-                    "Modinfo", "Symvers", "Depmod", "Sig", "Compress")
+            .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Sys", "Tree", "Insmod",
+                    "Image", "Modinfo", "Symvers", "Depmod", "Sig", "Compress")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
     }
 }

@@ -137,7 +137,7 @@ class VerifyCommandTest {
         assertEquals("O", out.get(0));
         assertEquals("OE", out.get(1));
         assertEquals(true, out.get(2).startsWith("hello ") && out.get(2).endsWith(" (OE)"), out.get(2));
-        assertEquals("cat: /sys/module/nope/taint: No such file or directory\n", r.err());
+        assertEquals("cat: can't open '/sys/module/nope/taint': No such file or directory\n", r.err());
     }
 
     @Test

@@ -169,6 +169,25 @@ class KernelLifecycleTest {
         assertEquals(ModuleState.LIVE, user.state());
     }
 
+    /**
+     * check_modinfo(): a module whose .modinfo says {@code staging=Y} (drivers/staging) taints
+     * C, printed between R and O as Linux's bit order puts it; Debian's r8723bs and qlge show
+     * {@code (C)} in the real kernel's /proc/modules (RealKernelCorpusTest).
+     */
+    @Test
+    void aStagingModuleTaintsC() {
+        String description = "description=modload sample: says hello";
+        String staging = "staging=Y" + "\0".repeat(description.length() - "staging=Y".length());
+        ModuleView plain = kernel.load("hello.ko", Samples.x86_64("hello"), LoadOptions.defaults());
+        kernel.deleteModule("hello", false);
+        ModuleView staged = kernel.load("hello.ko", Samples.patched(Samples.x86_64("hello"), description, staging),
+                LoadOptions.defaults());
+        assertAll(
+                () -> assertFalse(plain.taintLetters().contains("C"), plain.taintLetters()),
+                () -> assertEquals(plain.taintLetters().replace("O", "CO"), staged.taintLetters()),
+                () -> assertTrue(staged.taintLetters().startsWith("CO"), staged.taintLetters()));
+    }
+
     @Test
     void gplOnlyExportsAreNotFoundByANonGplModule() {
         load("demo_core");

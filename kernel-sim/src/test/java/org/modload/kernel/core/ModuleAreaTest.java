@@ -1,6 +1,8 @@
 package org.modload.kernel.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +11,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-/** The module area allocator: first fit, coalescing, exact restoration, exhaustion. */
+/** The module area allocator: first fit, placed ranges, coalescing, exact restoration, exhaustion. */
 class ModuleAreaTest {
     private static final long BASE = 0xffffffffc0000000L;
     private static final long PAGE = 0x1000;
@@ -28,13 +30,18 @@ class ModuleAreaTest {
     }
 
     @Test
-    void shrinkGivesBackTheTailAndItIsReused() {
+    void aPlacedRangeIsTakenOnlyWhereItIsFreeAndSplitsTheExtentItLiesIn() {
         ModuleArea a = new ModuleArea(BASE, 0x100000, PAGE);
-        long x = a.allocate(0x5000).getAsLong();
-        a.allocate(0x1000);
-        a.shrink(x, 0x2000); // init released
-        assertEquals(0x3000, a.inUse());
-        assertEquals(OptionalLong.of(BASE + 0x2000), a.allocate(0x3000));
+        assertTrue(a.allocateAt(BASE + 0x3000, 0x2000));
+        assertFalse(a.allocateAt(BASE + 0x4000, 0x1000), "overlaps the placed range");
+        assertFalse(a.allocateAt(BASE + 0x2000, 0x2000), "runs into the placed range");
+        assertFalse(a.allocateAt(BASE + 0x800, 0x1000), "not page-aligned");
+        assertFalse(a.allocateAt(BASE + 0xff000, 0x2000), "runs past the area");
+        assertEquals(OptionalLong.of(BASE), a.allocate(0x3000)); // the hole below it
+        assertEquals(OptionalLong.of(BASE + 0x5000), a.allocate(0x1000)); // and above it
+        a.free(BASE + 0x3000);
+        assertEquals(0x4000, a.inUse());
+        assertEquals(OptionalLong.of(BASE + 0x3000), a.allocate(0x2000));
     }
 
     @Test

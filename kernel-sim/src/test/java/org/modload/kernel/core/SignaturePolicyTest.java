@@ -28,7 +28,7 @@ import org.modload.kernel.model.Keyring;
 import org.modload.kernel.model.LoadPhase;
 import org.modload.kernel.model.SignaturePolicy;
 import org.modload.kernel.proc.ProcFs;
-import org.modload.kernel.proc.SysFs;
+import org.modload.kernel.sys.SysFs;
 import org.modload.kernel.sig.Certificates;
 import org.modload.kernel.sig.SignFile;
 import org.modload.loader.elf.Machine;
@@ -72,7 +72,7 @@ class SignaturePolicyTest {
     }
 
     private static String taint(Kernel k) {
-        return SysFs.moduleTaint(k, "hello").orElseThrow();
+        return SysFs.read(k, "/sys/module/hello/taint").orElseThrow().strip();
     }
 
     @ParameterizedTest

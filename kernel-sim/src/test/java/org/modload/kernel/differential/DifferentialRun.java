@@ -14,6 +14,7 @@ import java.util.function.Function;
 
 import org.modload.loader.diag.LoaderException;
 import org.modload.loader.elf.ElfFile;
+import org.modload.loader.link.LoadedImage;
 import org.modload.loader.link.SymbolResolver;
 import org.modload.loader.spi.Architecture;
 import org.modload.loader.spi.Architectures;
@@ -45,6 +46,42 @@ final class DifferentialRun {
     private DifferentialRun() {
     }
 
+    /**
+     * An image linked by someone else (kernel-sim's load of a module), to compare with ld as it
+     * is: the module file (compressed or not) and the image, which may be the retained one a
+     * loaded module keeps (its plan without the object: the object is read again from the file).
+     */
+    record Linked(Path object, LoadedImage image) {
+    }
+
+    /** Compares each image with GNU ld's link of its object at the image's addresses, in parallel. */
+    static Totals runImages(List<Linked> images, Path scratch) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                Linked l = images.get(i);
+                Path work = scratch.resolve(Integer.toString(i));
+                futures.add(pool.submit(() -> {
+                    Files.createDirectories(work);
+                    try {
+                        // GNU ld reads no compressed module: a Debian 13 .ko.xz is compared as xz -dc restores it.
+                        Path plain = Corpora.plain(l.object(), work.resolve("plain"));
+                        ElfFile obj = ElfFile.parse(plain.getFileName().toString(),
+                                ByteBuffer.wrap(Files.readAllBytes(plain)));
+                        LdDifferential ld = LdDifferential.forMachine(obj.machine());
+                        return new Outcome(l.object(), ld.compare(plain, obj, l.image(), work), null);
+                    } finally {
+                        LdDifferential.deleteTree(work);
+                    }
+                }));
+            }
+            return totals(images.size(), futures);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static Totals run(List<Path> objects, Function<Architecture, SymbolResolver> resolvers, Path scratch)
             throws InterruptedException {
         Architectures archs = Architectures.installed();
@@ -56,28 +93,32 @@ final class DifferentialRun {
                 Path work = scratch.resolve(Integer.toString(i));
                 futures.add(pool.submit(() -> one(object, archs, resolvers, work)));
             }
-            int identical = 0;
-            long sections = 0;
-            long bytes = 0;
-            long relocations = 0;
-            List<Outcome> failures = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
-                Outcome o = get(f);
-                if (o.identical()) {
-                    identical++;
-                } else {
-                    failures.add(o);
-                }
-                if (o.comparison() != null) {
-                    sections += o.comparison().sections();
-                    bytes += o.comparison().bytes();
-                    relocations += o.comparison().relocations();
-                }
-            }
-            return new Totals(objects.size(), identical, sections, bytes, relocations, failures);
+            return totals(objects.size(), futures);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static Totals totals(int count, List<Future<Outcome>> futures) throws InterruptedException {
+        int identical = 0;
+        long sections = 0;
+        long bytes = 0;
+        long relocations = 0;
+        List<Outcome> failures = new ArrayList<>();
+        for (Future<Outcome> f : futures) {
+            Outcome o = get(f);
+            if (o.identical()) {
+                identical++;
+            } else {
+                failures.add(o);
+            }
+            if (o.comparison() != null) {
+                sections += o.comparison().sections();
+                bytes += o.comparison().bytes();
+                relocations += o.comparison().relocations();
+            }
+        }
+        return new Totals(count, identical, sections, bytes, relocations, failures);
     }
 
     private static Outcome one(Path object, Architectures archs, Function<Architecture, SymbolResolver> resolvers,

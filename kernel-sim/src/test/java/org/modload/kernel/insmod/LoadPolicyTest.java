@@ -132,13 +132,21 @@ class LoadPolicyTest {
             LoadedImage a = insmod(legacy, name).image();
             LoadedImage b = insmod(linux, name).image();
             assertEquals(b.plan().coreBase(), a.plan().coreBase(), name + ": both first-fit into an empty area");
-            assertEquals(b.plan().placed().size(), a.plan().placed().size());
-            for (int i = 0; i < a.plan().placed().size(); i++) {
-                PlacedSection pa = a.plan().placed().get(i);
-                PlacedSection pb = b.plan().placed().get(i);
-                assertEquals(pb.address(), pa.address(), name + " " + pa.name());
-                assertArrayEquals(bytes(b.bytes(pb)), bytes(a.bytes(pa)), name + " " + pa.name());
+            // 2.4's insmod lays the module out itself; Linux 6.1 leaves .modinfo and __versions
+            // out of module memory and appends its kallsyms copies, so later sections may move.
+            // Where both put a section at the same address, relocation must give the same bytes.
+            Map<String, PlacedSection> linuxByName = new HashMap<>();
+            b.plan().placed().forEach(p -> linuxByName.put(p.name(), p));
+            int same = 0;
+            for (PlacedSection pa : a.plan().placed()) {
+                PlacedSection pb = linuxByName.get(pa.name());
+                if (pb != null && pb.address() == pa.address()) {
+                    assertArrayEquals(bytes(b.bytes(pb)), bytes(a.bytes(pa)), name + " " + pa.name());
+                    same++;
+                }
             }
+            assertTrue(linuxByName.containsKey(".text") && same >= 2,
+                    name + ": only " + same + " sections at the same address under both policies");
         }
     }
 

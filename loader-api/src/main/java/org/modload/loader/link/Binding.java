@@ -45,10 +45,12 @@ final class Binding {
     }
 
     private final ComdatGroups groups;
+    private final SectionFilter outside;
 
     private Binding(List<ElfFile> objects, Referent[][] referents, long[][] sizes, Map<String, Definition> globals,
-            Map<String, Reference> imports, ComdatGroups groups) {
+            Map<String, Reference> imports, ComdatGroups groups, SectionFilter outside) {
         this.groups = groups;
+        this.outside = outside;
         this.objects = objects;
         this.referents = referents;
         this.sizes = sizes;
@@ -61,10 +63,13 @@ final class Binding {
      *
      * @param placed whether a section of an object is loaded (allocated and not a table's placeholder)
      * @param linkSymbols the names the architecture's tables define
+     * @param outside whether the layout policy keeps a section out of both regions (not
+     *     allocated, or detached to an address of its own)
      * @throws DuplicateSymbolException for two strong definitions of one name
      * @throws LayoutException for a common symbol (Linux: "please compile with -fno-common")
      */
-    static Binding of(List<ElfFile> objects, SectionFilter placed, Set<String> linkSymbols, ComdatGroups groups) {
+    static Binding of(List<ElfFile> objects, SectionFilter placed, Set<String> linkSymbols, ComdatGroups groups,
+            SectionFilter outside) {
         Map<String, Definition> globals = new HashMap<>();
         for (int o = 0; o < objects.size(); o++) {
             ElfFile obj = objects.get(o);
@@ -142,7 +147,7 @@ final class Binding {
             referents[o] = r;
             sizes[o] = z;
         }
-        return new Binding(List.copyOf(objects), referents, sizes, Map.copyOf(globals), imports, groups);
+        return new Binding(List.copyOf(objects), referents, sizes, Map.copyOf(globals), imports, groups, outside);
     }
 
     /** Whether section {@code index} of object {@code object} is loaded. */
@@ -158,6 +163,14 @@ final class Binding {
     /** Whether section {@code index} of object {@code object} belongs to a discarded COMDAT group. */
     boolean discarded(int object, int index) {
         return groups.discarded(object, index);
+    }
+
+    /**
+     * Whether section {@code index} of object {@code object} is laid out in neither region:
+     * discarded, or kept out by the layout policy.
+     */
+    boolean notInRegions(int object, int index) {
+        return groups.discarded(object, index) || outside.test(object, index);
     }
 
     Referent referent(int object, int symbol) {

@@ -1,5 +1,6 @@
 package org.modload.loader.link;
 
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -56,10 +57,12 @@ final class Knowledge {
             addr[o] = new long[sectionCounts[o]];
             placed[o] = new boolean[sectionCounts[o]];
         }
-        for (PlacedSection p : laid.placed()) {
-            if (!p.isTable()) {
-                addr[p.object()][p.sectionIndex()] = p.address();
-                placed[p.object()][p.sectionIndex()] = true;
+        for (List<PlacedSection> pieces : List.of(laid.placed(), laid.detached())) {
+            for (PlacedSection p : pieces) {
+                if (!p.isTable()) {
+                    addr[p.object()][p.sectionIndex()] = p.address();
+                    placed[p.object()][p.sectionIndex()] = true;
+                }
             }
         }
         return new Knowledge(addr, placed, Map.copyOf(linkSymbols), imports, true, OptionalLong.of(laid.coreBase()),
@@ -83,7 +86,7 @@ final class Knowledge {
         return linkSymbols;
     }
 
-    /** The address of a placed section, once laid out. */
+    /** The address of a placed or detached section, once laid out. */
     OptionalLong sectionAddress(int object, int index) {
         if (!laidOut || index < 0 || index >= placed[object].length || !placed[object][index]) {
             return OptionalLong.empty();

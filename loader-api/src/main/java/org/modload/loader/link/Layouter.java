@@ -31,11 +31,12 @@ final class Layouter {
     private final long pageSize;
     private final long small;
 
-    private final Binding.SectionFilter discarded;
+    /** Sections not laid out in either region: discarded COMDAT groups, and what the policy unallocates or detaches. */
+    private final Binding.SectionFilter excluded;
 
     Layouter(List<ElfFile> objects, TablePlan tables, long pageSize, long smallDataFlag,
-            Binding.SectionFilter discarded) {
-        this.discarded = discarded;
+            Binding.SectionFilter excluded) {
+        this.excluded = excluded;
         this.objects = objects;
         this.obj = objects.get(0);
         this.tables = tables;
@@ -114,16 +115,47 @@ final class Layouter {
         return name.startsWith(".init");
     }
 
-    /** The result of one layout: every placed piece in address order and the region bounds. */
-    record Laid(List<PlacedSection> placed, long coreBase, long coreSize, long initBase, long initSize) {
+    /**
+     * The result of one layout: every placed piece in address order, the region bounds (sizes
+     * include the reservations), the reservations and the detached sections.
+     */
+    record Laid(List<PlacedSection> placed, long coreBase, long coreSize, long initBase, long initSize,
+            List<ReservedRange> reserved, List<PlacedSection> detached) {
+        Laid {
+            placed = List.copyOf(placed);
+            reserved = List.copyOf(reserved);
+            detached = List.copyOf(detached);
+        }
     }
 
     Laid plan(LayoutPolicy policy) {
         checkSizes();
-        Laid plan = policy instanceof LayoutPolicy.Explicit e ? explicit(e)
-                : linux(((LayoutPolicy.Linux) policy).base(), Map.of());
+        Laid plan = policy instanceof LayoutPolicy.Explicit e ? explicit(e) : linux((LayoutPolicy.Linux) policy);
         checkAddressSpace(plan);
         return plan;
+    }
+
+    /** {@link LayoutPolicy.Linux}: the regions, then the detached sections at their addresses. */
+    private Laid linux(LayoutPolicy.Linux policy) {
+        List<PlacedSection> detached = new ArrayList<>();
+        for (Map.Entry<Integer, Long> d : new java.util.TreeMap<>(policy.detached()).entrySet()) {
+            int index = d.getKey();
+            if (index <= 0 || index >= obj.sections().size() || !obj.section(index).isAllocated()) {
+                throw new LayoutException(Location.ofFile(obj.name()), "the layout detaches section " + index
+                        + ", which is not an allocated section of the object");
+            }
+            Section s = obj.section(index);
+            long alignment = Math.max(s.header().addralign(), 1);
+            if ((d.getValue() & (alignment - 1)) != 0) {
+                throw new LayoutException(Location.ofSection(obj.name(), index, s.name()), "address 0x"
+                        + Long.toHexString(d.getValue()) + " for '" + s.name() + "' is not aligned to its sh_addralign 0x"
+                        + Long.toHexString(alignment));
+            }
+            detached.add(new PlacedSection(s.name(), index, d.getValue(), s.size(), alignment, Region.DETACHED, 0));
+        }
+        Laid regions = linux(policy.base(), policy.initBase(), Map.of(), policy.reservations());
+        return new Laid(regions.placed(), regions.coreBase(), regions.coreSize(), regions.initBase(),
+                regions.initSize(), regions.reserved(), detached);
     }
 
     /** A 32-bit object's image must lie below 4 GiB: its relocations would silently wrap otherwise. */
@@ -178,7 +210,7 @@ final class Layouter {
             }
         }
         long base = align(end, pageSize);
-        Laid plan = linux(base, pinned);
+        Laid plan = linux(base, java.util.OptionalLong.empty(), pinned, List.of());
         checkOverlaps(plan);
         return plan;
     }
@@ -198,14 +230,38 @@ final class Layouter {
         }
     }
 
-    private Laid linux(long base, Map<String, Long> pinned) {
+    private Laid linux(long base, java.util.OptionalLong initAt, Map<String, Long> pinned,
+            List<Reservation> reservations) {
         List<PlacedSection> out = new ArrayList<>();
+        List<ReservedRange> reserved = new ArrayList<>();
         Set<String> pinnedUsed = new HashSet<>();
-        long coreSize = region(Region.CORE, base, pinned, pinnedUsed, out);
-        long initBase = align(base + coreSize, pageSize);
-        long initSize = region(Region.INIT, initBase, pinned, pinnedUsed, out);
+        long coreSize = reserve(Region.CORE, base, region(Region.CORE, base, pinned, pinnedUsed, out), reservations,
+                reserved);
+        long initBase = initAt.orElse(align(base + coreSize, pageSize));
+        long initSize = reserve(Region.INIT, initBase, region(Region.INIT, initBase, pinned, pinnedUsed, out),
+                reservations, reserved);
         out.sort(Comparator.comparing(PlacedSection::address, Long::compareUnsigned));
-        return new Laid(out, base, coreSize, initBase, initSize);
+        return new Laid(out, base, coreSize, initBase, initSize, reserved, List.of());
+    }
+
+    /**
+     * Appends {@code region}'s reservations after its {@code size} bytes, each at its alignment,
+     * then page-aligns the region again, as {@code layout_symtab()} does; returns the new size.
+     */
+    private long reserve(Region region, long base, long size, List<Reservation> reservations,
+            List<ReservedRange> out) {
+        long at = size;
+        boolean any = false;
+        for (Reservation r : reservations) {
+            if (r.region() != region) {
+                continue;
+            }
+            any = true;
+            at = align(at, r.alignment());
+            out.add(new ReservedRange(r.name(), region, base + at, r.size()));
+            at += r.size();
+        }
+        return any ? align(at, pageSize) : size;
     }
 
     /** Lays out one region from {@code base}; returns its size. Pinned names keep their address. */
@@ -223,7 +279,7 @@ final class Layouter {
                 for (Section s : objects.get(o).sections()) {
                     long f = effectiveFlags(s);
                     if (done[o][s.index()] || (f & masks[m][0]) != masks[m][0] || (f & masks[m][1]) != 0
-                            || isInit(s.name()) != init || isPlaceholder(s) || discarded.test(o, s.index())) {
+                            || isInit(s.name()) != init || isPlaceholder(s) || excluded.test(o, s.index())) {
                         continue;
                     }
                     done[o][s.index()] = true;

@@ -100,11 +100,32 @@ public final class LinkEngine {
     }
 
     private LoadPlan plan(List<ElfFile> objects, Profile profile, LayoutPolicy policy, Map<String, Long> imports) {
-        return plan(bind(objects, profile), profile, policy, imports);
+        return plan(bind(objects, profile, policy), profile, policy, imports);
     }
 
-    /** Checks the objects and binds their symbols (layout-independent). */
-    private Binding bind(List<ElfFile> objects, Profile profile) {
+    /**
+     * Sections of the first object the policy keeps out of the regions: those it treats as not
+     * allocated, and those it places outside the image.
+     */
+    private record Outside(Set<Integer> unallocated, Set<Integer> detached) {
+        static final Outside NONE = new Outside(Set.of(), Set.of());
+
+        static Outside of(LayoutPolicy policy) {
+            return policy instanceof LayoutPolicy.Linux l ? new Outside(l.unallocated(), l.detached().keySet()) : NONE;
+        }
+
+        boolean unallocated(int object, int index) {
+            return object == 0 && unallocated.contains(index);
+        }
+
+        /** Neither in core nor in init: not allocated, or detached. */
+        boolean outside(int object, int index) {
+            return object == 0 && (unallocated.contains(index) || detached.contains(index));
+        }
+    }
+
+    /** Checks the objects and binds their symbols (layout-independent, but for what the policy leaves unallocated). */
+    private Binding bind(List<ElfFile> objects, Profile profile, LayoutPolicy policy) {
         if (objects.isEmpty()) {
             throw new IllegalArgumentException("nothing to link");
         }
@@ -116,8 +137,9 @@ public final class LinkEngine {
         }
         Set<String> tableNames = tableNames(profile);
         ComdatGroups groups = ComdatGroups.of(objects);
-        return Binding.of(objects, (o, i) -> placed(objects.get(o), i, tableNames) && !groups.discarded(o, i),
-                Set.copyOf(arch.linkSymbolNames(profile)), groups);
+        Outside outside = Outside.of(policy);
+        return Binding.of(objects, (o, i) -> placed(objects.get(o), i, tableNames) && !groups.discarded(o, i)
+                && !outside.unallocated(o, i), Set.copyOf(arch.linkSymbolNames(profile)), groups, outside::outside);
     }
 
     private Set<String> tableNames(Profile profile) {
@@ -169,13 +191,13 @@ public final class LinkEngine {
         if (kinds.isEmpty()) {
             return TablePlan.NONE;
         }
-        Binding binding = bind(objects, profile);
+        Binding binding = bind(objects, profile, new LayoutPolicy.Linux(0));
         return count(new Sites(arch, binding, profile), profile, kinds, Knowledge.before(Map.of()), tableNames(profile))
                 .plan();
     }
 
     private Layouter.Laid layout(Binding binding, TablePlan tables, LayoutPolicy policy) {
-        return new Layouter(binding.objects(), tables, arch.pageSize(), arch.smallDataFlag(), binding::discarded)
+        return new Layouter(binding.objects(), tables, arch.pageSize(), arch.smallDataFlag(), binding::notInRegions)
                 .plan(policy);
     }
 
@@ -203,7 +225,7 @@ public final class LinkEngine {
             @Override
             public Optional<ByteBuffer> of(int object, Section target) {
                 ElfFile obj = sites.objects().get(object);
-                return placed(obj, target.index(), tableNames) && !sites.discarded(object, target.index())
+                return placed(obj, target.index(), tableNames) && !sites.notInRegions(object, target.index())
                         ? Optional.of(target.bytes()) : Optional.empty();
             }
 
@@ -515,7 +537,7 @@ public final class LinkEngine {
     public LoadedImage link(List<ElfFile> objects, Profile profile, LayoutPolicy policy, SymbolResolver resolver,
             RelocationListener listener) {
         Objects.requireNonNull(listener);
-        Binding binding = bind(objects, profile);
+        Binding binding = bind(objects, profile, policy);
         Map<String, SymbolDefinition> imported = imports(binding, resolver);
         Map<String, Long> addresses = new HashMap<>();
         if (!arch.entryKinds(profile).isEmpty()) {

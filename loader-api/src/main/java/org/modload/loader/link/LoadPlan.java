@@ -21,6 +21,8 @@ public final class LoadPlan {
     private final Binding binding;
     private final Profile profile;
     private final List<PlacedSection> placed;
+    private final List<PlacedSection> detached;
+    private final List<ReservedRange> reserved;
     private final TablePlan tables;
     private final long coreBase;
     private final long coreSize;
@@ -35,6 +37,8 @@ public final class LoadPlan {
         this.binding = binding;
         this.profile = profile;
         this.placed = List.copyOf(laid.placed());
+        this.detached = laid.detached();
+        this.reserved = laid.reserved();
         this.tables = tables;
         this.coreBase = laid.coreBase();
         this.coreSize = laid.coreSize();
@@ -50,6 +54,8 @@ public final class LoadPlan {
         this.binding = null;
         this.profile = p.profile;
         this.placed = p.placed;
+        this.detached = p.detached;
+        this.reserved = p.reserved;
         this.tables = p.tables;
         this.coreBase = p.coreBase;
         this.coreSize = p.coreSize;
@@ -70,23 +76,45 @@ public final class LoadPlan {
         return placed;
     }
 
+    /**
+     * The sections the policy put outside the image ({@link LayoutPolicy.Linux#detached()}), in
+     * section order: their symbols have these addresses, their bytes are not part of the image.
+     */
+    public List<PlacedSection> detached() {
+        return detached;
+    }
+
+    /** Where the policy's reservations went, in the order asked, core's first. */
+    public List<ReservedRange> reserved() {
+        return reserved;
+    }
+
+    /** The reservation called {@code name}, if the policy asked for one. */
+    public Optional<ReservedRange> reserved(String name) {
+        return reserved.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
     /** The tables placed (one per entry kind; empty when the architecture builds none in the profile). */
     public TablePlan tables() {
         return tables;
     }
 
+    /** First address of the core region. */
     public long coreBase() {
         return coreBase;
     }
 
+    /** Size of the core region, its reservations included (a multiple of the page size for Linux layouts). */
     public long coreSize() {
         return coreSize;
     }
 
+    /** First address of the init region. */
     public long initBase() {
         return initBase;
     }
 
+    /** Size of the init region, its reservations included. */
     public long initSize() {
         return initSize;
     }

@@ -38,8 +38,8 @@ final class Sites {
         return binding.objects();
     }
 
-    boolean discarded(int object, int index) {
-        return binding.discarded(object, index);
+    boolean notInRegions(int object, int index) {
+        return binding.notInRegions(object, index);
     }
 
     /** Receives each site with its addend (r_addend, or the implicit one for SHT_REL). */

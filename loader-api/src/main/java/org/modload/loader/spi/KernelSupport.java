@@ -59,6 +59,17 @@ public interface KernelSupport {
     }
 
     /**
+     * How many bytes of per-cpu memory the kernel reserves for modules' static per-cpu data in
+     * its first per-cpu chunk ({@code PERCPU_FIRST_CHUNK_RESERVE}; Linux's generic choice is
+     * {@code PERCPU_MODULE_RESERVE}, 8 KiB); empty when the architecture reserves none and
+     * modules' per-cpu data comes from the dynamic per-cpu allocator (x86_32, where any address
+     * is reachable). A load whose per-cpu data does not fit fails with ENOMEM. Constant.
+     */
+    default OptionalLong percpuModuleReserve() {
+        return OptionalLong.of(8 << 10);
+    }
+
+    /**
      * Where the kernel image's text starts on this architecture ({@code KERNEL_START}), for a
      * simulated kernel that has no image to read addresses from; empty lets the kernel choose
      * by ELF class. Constant.

@@ -136,7 +136,10 @@ public final class LdDifferential {
         return compare(object, obj, image, work);
     }
 
-    /** Compares an image the caller linked (with any policy) against ld at the same addresses. */
+    /**
+     * Compares an image the caller linked (with any policy) against ld at the same addresses:
+     * its placed sections and, pinned but not compared, its detached ones.
+     */
     public Comparison compare(Path object, ElfFile obj, LoadedImage image, Path work) {
         List<String> differences = new ArrayList<>();
         Map<String, Integer> byName = new HashMap<>();
@@ -154,6 +157,9 @@ public final class LdDifferential {
         }
         Map<String, Long> layout = new LinkedHashMap<>();
         image.plan().placed().stream().filter(p -> !p.isTable()).forEach(p -> layout.put(p.name(), p.address()));
+        // Sections the policy detached (Linux's per-cpu data) are pinned too, so that ld gives their
+        // symbols the same addresses; their bytes are not part of the image and are not compared.
+        image.plan().detached().forEach(p -> layout.put(p.name(), p.address()));
         Map<String, Long> symbols = new LinkedHashMap<>();
         image.symbols().imported().forEach((n, d) -> symbols.put(n, d.address()));
         // The symbols the link defines (ia64's __gp) mean the same to ld.
@@ -321,6 +327,7 @@ public final class LdDifferential {
      * One output section per pinned allocated input section, {@code .m<index>}, at its address. A
      * name of {@code layout} that is no section of the object is one ld makes itself
      * ({@code .got}): it is pinned under its own name, so that ld does not put it where it likes.
+     * {@code .modinfo} and {@code __versions}, when {@code layout} does not name them, are discarded.
      */
     static String linkerScript(ElfFile obj, Map<String, Long> layout) {
         StringBuilder sb = new StringBuilder("SECTIONS\n{\n");
@@ -337,6 +344,19 @@ public final class LdDifferential {
                 sb.append(String.format("  %s 0x%x : { *(%s) }%n", name, address, scriptName(name)));
             }
         });
+        // .modinfo and __versions, when the layout leaves them out, take no memory in the image
+        // (Linux clears their SHF_ALLOC): discarded, so that ld's orphan placement cannot
+        // overlap a pinned section; a pinned section relocated against one makes ld fail loudly.
+        StringBuilder discard = new StringBuilder();
+        for (Section s : obj.sections()) {
+            if (s.isAllocated() && !layout.containsKey(s.name())
+                    && (s.name().equals(".modinfo") || s.name().equals("__versions"))) {
+                discard.append(" *(").append(scriptName(s.name())).append(')');
+            }
+        }
+        if (discard.length() > 0) {
+            sb.append("  /DISCARD/ : {").append(discard).append(" }\n");
+        }
         return sb.append("}\n").toString();
     }
 
