@@ -111,17 +111,22 @@ final class Session {
             err.println("insmod: ERROR: could not insert module " + file + ": Is a directory");
             return false;
         }
-        ModprobeTarget.Inserted r = load(file, params, kill, "insmod", err);
-        if (r.killed()) {
+        Loaded r = load(file, params, kill);
+        if (r.result().killed()) {
             err.println("Killed");
             return false;
         }
-        if (r.error().isPresent()) {
-            Errno e = r.error().get();
+        if (r.result().error().isPresent()) {
+            Errno e = r.result().error().get();
             err.println("insmod: ERROR: could not insert module " + file + ": " + insertError(e));
+            detail("insmod", e, r.reason(), err);
             return false;
         }
         return true;
+    }
+
+    /** How one init_module ended, and the kernel's reason when it failed. */
+    private record Loaded(ModprobeTarget.Inserted result, String reason) {
     }
 
     /**
@@ -129,17 +134,15 @@ final class Session {
      *
      * @param params {@code init_module}'s argument string: the hook module parameters will use; unused today
      */
-    private ModprobeTarget.Inserted load(Path file, String params, Optional<KillPoint> kill, String tool, PrintWriter err)
-            throws IOException {
+    private Loaded load(Path file, String params, Optional<KillPoint> kill) throws IOException {
         try {
             Outcome o = Insmod.run(kernel, file.getFileName().toString(), ModuleFiles.read(file), options, kill);
-            return o instanceof Outcome.Killed ? ModprobeTarget.Inserted.killedProcess() : ModprobeTarget.Inserted.ok();
+            return new Loaded(o instanceof Outcome.Killed ? ModprobeTarget.Inserted.killedProcess()
+                    : ModprobeTarget.Inserted.ok(), "");
         } catch (KernelException e) {
-            detail(tool, e.errno(), e.getMessage(), err);
-            return ModprobeTarget.Inserted.failed(e.errno());
+            return new Loaded(ModprobeTarget.Inserted.failed(e.errno()), e.getMessage());
         } catch (CompressedDataException e) {
-            detail(tool, Errnos.of(e), e.getMessage(), err);
-            return ModprobeTarget.Inserted.failed(Errnos.of(e));
+            return new Loaded(ModprobeTarget.Inserted.failed(Errnos.of(e)), e.getMessage());
         }
     }
 
@@ -313,8 +316,9 @@ final class Session {
         @Override
         public Inserted insert(InsertRequest request) {
             try {
-                return load(Path.of(request.path()), request.options(), request.asked() ? kill : Optional.empty(),
-                        "modprobe", err);
+                Loaded r = load(Path.of(request.path()), request.options(), request.asked() ? kill : Optional.empty());
+                r.result().error().ifPresent(e -> detail("modprobe", e, r.reason(), err));
+                return r.result();
             } catch (NoSuchFileException e) {
                 return Inserted.failed(Errno.ENOENT);
             } catch (IOException e) {
