@@ -111,6 +111,10 @@ final class Session {
             err.println("insmod: ERROR: could not insert module " + file + ": Is a directory");
             return false;
         }
+        if (!Files.exists(file)) {
+            err.println("insmod: ERROR: could not load module " + file + ": No such file or directory");
+            return false;
+        }
         Loaded r = load(file, params, kill);
         if (r.result().killed()) {
             err.println("Killed");

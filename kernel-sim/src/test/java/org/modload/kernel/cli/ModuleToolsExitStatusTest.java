@@ -80,6 +80,19 @@ class ModuleToolsExitStatusTest {
     }
 
     @Test
+    void whatKmodsInsmodAndRmmodSayWithoutRootIsSaidTheSame() {
+        for (String tool : java.util.List.of("insmod", "rmmod")) {
+            for (String arg : java.util.List.of(tmp.resolve("missing.ko").toString(), tmp.toString(), "no_such_module")) {
+                if (tool.equals("rmmod") && !arg.equals("no_such_module")) {
+                    continue;
+                }
+                KmodTools.Run kmod = KmodTools.kmod(tool, java.util.List.of(arg));
+                assertEquals(kmod, KmodTools.modload(tool, java.util.List.of(arg)), tool + " " + arg);
+            }
+        }
+    }
+
+    @Test
     void linkNamesTheOutputItCannotWriteAndTheDirectoryGivenAsAnObject() throws IOException {
         Path symbols = Files.writeString(tmp.resolve("symbols.tsv"), "_printk\t0xffffffff81000000\n");
         Path file = Files.writeString(tmp.resolve("a-file"), "");
