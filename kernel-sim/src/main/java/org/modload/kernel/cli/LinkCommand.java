@@ -98,8 +98,13 @@ final class LinkCommand implements Callable<Integer> {
             image = new LinkEngine(arch).link(objs, profile, policy, name -> Optional.ofNullable(map.get(name)));
         } else {
             boolean stdout = trace.toString().equals("-");
-            PrintWriter lines = stdout ? spec.commandLine().getOut()
-                    : new PrintWriter(Files.newBufferedWriter(trace, StandardCharsets.UTF_8));
+            PrintWriter lines;
+            try {
+                lines = stdout ? spec.commandLine().getOut()
+                        : new PrintWriter(Files.newBufferedWriter(trace, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw Inputs.cannotWrite("--trace", trace, e);
+            }
             try {
                 image = new LinkEngine(arch).link(objs, profile, policy, name -> Optional.ofNullable(map.get(name)),
                         new Trace(lines));
@@ -110,7 +115,11 @@ final class LinkCommand implements Callable<Integer> {
                 }
             }
         }
-        write(objs, image);
+        try {
+            write(objs, image);
+        } catch (IOException e) {
+            throw Inputs.cannotWrite("--out", out, e);
+        }
         return 0;
     }
 

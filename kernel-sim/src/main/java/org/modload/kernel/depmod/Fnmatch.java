@@ -7,11 +7,11 @@ package org.modload.kernel.depmod;
  * leading {@code ]} is literal), a backslash quotes the next character. A {@code [} without its
  * {@code ]} is an ordinary character.
  */
-final class Fnmatch {
+public final class Fnmatch {
     private Fnmatch() {
     }
 
-    static boolean matches(String pattern, String string) {
+    public static boolean matches(String pattern, String string) {
         return match(pattern, 0, string, 0);
     }
 

@@ -168,7 +168,9 @@ public final class KmodIndex {
             return null;
         }
         int p = offset & NODE_MASK;
-        check(p);
+        if ((offset & (NODE_PREFIX | NODE_CHILDS | NODE_VALUES)) != 0) {
+            check(p); // a node without flags has no bytes: an empty index's root may sit at its very end
+        }
         String prefix = "";
         if ((offset & NODE_PREFIX) != 0) {
             int end = nul(p);

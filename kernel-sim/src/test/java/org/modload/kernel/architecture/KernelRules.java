@@ -23,7 +23,7 @@ final class KernelRules {
 
     /** The packages of the table, by layer name. */
     static final List<String> LAYERS = List.of("Facade", "Model", "Diag", "Core", "Boot", "Proc", "Sys", "Tree", "Insmod",
-            "Image", "Modinfo", "Symvers", "Depmod", "Sig", "Compress", "Cli");
+            "Image", "Modinfo", "Symvers", "Depmod", "Modprobe", "Sig", "Compress", "Cli");
 
     static List<LayeringRules.Named> all(String root) {
         String kernel = root + ".kernel";
@@ -57,6 +57,7 @@ final class KernelRules {
             .layer("Modinfo").definedBy(kernel + ".modinfo..")
             .layer("Symvers").definedBy(kernel + ".symvers..")
             .layer("Depmod").definedBy(kernel + ".depmod..")
+            .layer("Modprobe").definedBy(kernel + ".modprobe..")
             .layer("Sig").definedBy(kernel + ".sig..")
             .layer("Compress").definedBy(kernel + ".compress..")
             .layer("Cli").definedBy(kernel + ".cli..")
@@ -74,10 +75,11 @@ final class KernelRules {
             .whereLayer("Modinfo").mayOnlyAccessLayers("Diag")
             .whereLayer("Symvers").mayOnlyAccessLayers("Diag")
             .whereLayer("Depmod").mayOnlyAccessLayers("Diag", "Modinfo", "Compress")
+            .whereLayer("Modprobe").mayOnlyAccessLayers("Model", "Depmod")
             .whereLayer("Sig").mayOnlyAccessLayers("Diag", "Model")
             .whereLayer("Compress").mayOnlyAccessLayers("Diag")
             .whereLayer("Cli").mayOnlyAccessLayers("Facade", "Model", "Diag", "Boot", "Proc", "Sys", "Tree", "Insmod",
-                    "Image", "Modinfo", "Symvers", "Depmod", "Sig", "Compress")
+                    "Image", "Modinfo", "Symvers", "Depmod", "Modprobe", "Sig", "Compress")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
     }
 }

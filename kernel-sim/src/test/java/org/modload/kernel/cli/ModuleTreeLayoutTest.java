@@ -55,7 +55,7 @@ class ModuleTreeLayoutTest {
         Path real = samples(tmp.resolve("real"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
         assertLoadsAll(link);
-        CliRun modprobe = modload("", "modprobe", "--tree", link.toString(), "demo_leaf");
+        CliRun modprobe = modload("", "modprobe", "--lsmod", "--tree", link.toString(), "demo_leaf");
         assertEquals(0, modprobe.status(), modprobe.err());
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"), lsmodNames(modprobe));
         CliRun shell = modload("modprobe demo_leaf\nlsmod\n", "shell", "--tree", link.toString());
@@ -82,7 +82,7 @@ class ModuleTreeLayoutTest {
         assertLoadsAll(root);
         assertLoadsAll(root.resolve("lib/modules"));
         assertLoadsAll(root.resolve("usr/lib/modules/6.12.0-test"));
-        CliRun modprobe = modload("", "modprobe", "--tree", root.toString(), "demo_leaf");
+        CliRun modprobe = modload("", "modprobe", "--lsmod", "--tree", root.toString(), "demo_leaf");
         assertEquals(0, modprobe.status(), modprobe.err());
         assertEquals(List.of("demo_leaf", "demo_user", "demo_core"), lsmodNames(modprobe));
     }
@@ -108,7 +108,7 @@ class ModuleTreeLayoutTest {
         Path dir = empty.getParent();
         String message = "no modules under " + dir + EMPTY + "\n";
         CliRun tree = modload("", "load-tree", "--tree", dir.toString());
-        CliRun modprobe = modload("", "modprobe", "--tree", dir.toString(), "hello");
+        CliRun modprobe = modload("", "modprobe", "--lsmod", "--tree", dir.toString(), "hello");
         CliRun shell = modload("lsmod\n", "shell", "--tree", dir.toString());
         for (CliRun r : List.of(tree, modprobe, shell)) {
             assertEquals(1, r.status(), r.toString());
@@ -135,7 +135,7 @@ class ModuleTreeLayoutTest {
         assertEquals(List.of("hello\tEEXIST\tkernel/other/hello.ko: duplicate module name hello, also kernel/hello.ko"
                 + " (loaded instead)", "0 symbol CRCs checked against their exporters", "loaded 4 of 5 modules"),
                 r.out().lines().toList());
-        CliRun modprobe = modload("", "modprobe", "--tree", tree.toString(), "hello");
+        CliRun modprobe = modload("", "modprobe", "--lsmod", "--tree", tree.toString(), "hello");
         assertEquals(0, modprobe.status(), modprobe.err());
         assertEquals(List.of("hello"), lsmodNames(modprobe));
     }
