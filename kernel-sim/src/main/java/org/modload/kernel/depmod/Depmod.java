@@ -36,15 +36,22 @@ import org.modload.kernel.diag.ModuleTreeException;
  */
 public final class Depmod {
 
-    /** Symbols the kernel loader provides itself; kmod adds them with the kernel's symbols. */
-    private static final List<String> LOADER_SYMBOLS = List.of("__this_module", "_GLOBAL_OFFSET_TABLE_");
+    /** kmod's fake symbols (depmod_add_fake_syms), owned by nobody. */
+    private static final List<String> FAKE_SYMBOLS = List.of("__this_module", "_GLOBAL_OFFSET_TABLE_");
+    private static final String TOC = "TOC.";
     private static final int KERNEL = -1;
+    /** depmod's {@code symbols} table: {@code hash_new(2048, ...)}. */
+    private static final int SYMBOL_BUCKETS = 2048;
 
     private Depmod() {
     }
 
+    /** An entry of kmod's symbol table: its owner (a module index, or {@link #KERNEL}) and CRC. */
+    private record Owner(int module, long crc) {
+    }
+
     /**
-     * Computes the dependencies of a tree's modules.
+     * Computes the dependencies of a tree's modules with only kernel symbol names known.
      *
      * @param modules the modules, in any order; their names must be distinct
      * @param order the lines of {@code modules.order} (paths relative to the module directory),
@@ -58,38 +65,70 @@ public final class Depmod {
      */
     public static DepmodResult compute(List<ModuleFile> modules, List<String> order, Set<String> kernelSymbols) {
         Objects.requireNonNull(kernelSymbols, "kernelSymbols");
+        return compute(modules, order, DepmodConfig.ofKernelSymbols(kernelSymbols));
+    }
+
+    /**
+     * Computes what kmod's depmod computes for these modules: the module order, every module's
+     * dependencies, the symbol table modules.symbols lists, and the warnings and {@code -v} lines
+     * it prints while doing so (see {@link DepmodResult}).
+     *
+     * @throws DependencyCycleException if some modules need each other in a cycle
+     * @throws ModuleTreeException if two modules have the same name
+     */
+    public static DepmodResult compute(List<ModuleFile> modules, List<String> order, DepmodConfig config) {
+        Objects.requireNonNull(config, "config");
         List<ModuleFile> mods = sortModules(modules, order);
         int n = mods.size();
+        char prefix = config.symbolPrefix();
 
-        Map<String, Integer> owners = new HashMap<>();
-        for (String s : kernelSymbols) {
-            owners.put(s, KERNEL);
+        Map<String, Owner> symbols = new HashMap<>();
+        for (ExportedSymbol s : config.kernel()) {
+            symbols.put(skipPrefix(s.name(), prefix), new Owner(KERNEL, s.crc()));
         }
-        for (String s : LOADER_SYMBOLS) {
-            owners.put(s, KERNEL);
+        if (config.kernelGiven()) {
+            for (String s : FAKE_SYMBOLS) {
+                symbols.put(s, new Owner(KERNEL, 0));
+            }
+            if (find(symbols, TOC, prefix) == null) {
+                symbols.put(TOC, new Owner(KERNEL, 0));
+            }
         }
         for (int i = 0; i < n; i++) {
-            for (String s : mods.get(i).symbols().exports()) {
-                owners.put(s, i);
+            for (ExportedSymbol s : mods.get(i).symbols().exported()) {
+                symbols.put(skipPrefix(s.name(), prefix), new Owner(i, s.crc()));
             }
         }
 
+        List<String> warnings = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
         List<List<Integer>> deps = new ArrayList<>(n);
         List<List<String>> unknown = new ArrayList<>(n);
         int[] users = new int[n];
         for (ModuleFile m : mods) {
             Set<Integer> direct = new LinkedHashSet<>();
             List<String> missing = new ArrayList<>();
+            String path = config.fullPath(m.path());
             for (ImportedSymbol s : m.symbols().imports()) {
-                // PPC64 function descriptors: ".foo" is "foo" (depmod_symbol_find).
-                String name = s.name().startsWith(".") ? s.name().substring(1) : s.name();
-                Integer owner = owners.get(name);
+                Owner owner = find(symbols, s.name(), prefix);
                 if (owner == null) {
                     if (!s.weak()) {
                         missing.add(s.name());
+                        if (config.printUnknown()) {
+                            warnings.add("WARNING: " + path + " needs unknown symbol " + s.name());
+                        }
                     }
-                } else if (owner != KERNEL && direct.add(owner)) {
-                    users[owner]++;
+                    continue;
+                }
+                if (config.checkSymvers() && owner.crc() != s.crc() && !s.weak() && config.printUnknown()) {
+                    warnings.add("WARNING: " + path + " disagrees about version of symbol " + s.name());
+                }
+                if (owner.module() != KERNEL && direct.add(owner.module())) {
+                    users[owner.module()]++;
+                    if (config.verbose()) {
+                        shown.add(path + " needs \"" + name(s.name(), prefix) + "\": "
+                                + config.fullPath(mods.get(owner.module()).path()));
+                    }
                 }
             }
             deps.add(List.copyOf(direct));
@@ -113,7 +152,34 @@ public final class Depmod {
             out.add(new ModuleDependencies(mods.get(i).path(), mods.get(i).name(), paths(mods, direct),
                     paths(mods, all), unknown.get(i)));
         }
-        return new DepmodResult(out);
+
+        List<String> names = new ArrayList<>();
+        symbols.forEach((name, owner) -> {
+            if (owner.module() != KERNEL) {
+                names.add(name);
+            }
+        });
+        names.sort(Comparator.comparing((String k) -> KmodHash.bucket(k, SYMBOL_BUCKETS))
+                .thenComparing(KmodHash::bytes, Arrays::compareUnsigned));
+        List<DepmodResult.SymbolOwner> owners = new ArrayList<>(names.size());
+        for (String name : names) {
+            owners.add(new DepmodResult.SymbolOwner(name, symbols.get(name).module()));
+        }
+        return new DepmodResult(out, mods, owners, warnings, shown);
+    }
+
+    /** depmod_symbol_add: the prefix character is dropped from a name that starts with it. */
+    private static String skipPrefix(String name, char prefix) {
+        return prefix != '\0' && !name.isEmpty() && name.charAt(0) == prefix ? name.substring(1) : name;
+    }
+
+    /** The key depmod_symbol_find looks {@code name} up by: PPC64's {@code .foo} is {@code foo}, then the prefix. */
+    private static String name(String name, char prefix) {
+        return skipPrefix(name.startsWith(".") ? name.substring(1) : name, prefix);
+    }
+
+    private static Owner find(Map<String, Owner> symbols, String name, char prefix) {
+        return symbols.get(name(name, prefix));
     }
 
     /** kmod's module array: hash-table order, then stably by last line in {@code modules.order}. */
