@@ -18,6 +18,11 @@ import java.util.List;
  */
 public record KernelSymbols(List<ExportedSymbol> symbols, List<String> messages) {
     private static final String KSYMTAB = "__ksymtab_";
+    /**
+     * kmod prints {@code %m} here though strtoull set no errno: what is left is the ENOENT of an
+     * earlier lookup (kmod 30 on Debian, measured), so that is what it prints.
+     */
+    private static final String LEFTOVER_ERRNO = "No such file or directory";
 
     public KernelSymbols {
         symbols = List.copyOf(symbols);
@@ -43,7 +48,8 @@ public record KernelSymbols(List<ExportedSymbol> symbols, List<String> messages)
             }
             Long crc = strtoull16(f[0]);
             if (crc == null) {
-                messages.add("ERROR: " + file + ":" + lineNumber + " Invalid symbol version " + f[0] + ": Success");
+                messages.add("ERROR: " + file + ":" + lineNumber + " Invalid symbol version " + f[0] + ": "
+                        + LEFTOVER_ERRNO);
                 continue;
             }
             String name = prefix != '\0' && !f[1].isEmpty() && f[1].charAt(0) == prefix ? f[1].substring(1) : f[1];
