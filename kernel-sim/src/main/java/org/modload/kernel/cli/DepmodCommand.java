@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
  * kernel's; here the release is the one directory of {@code BASEDIR/lib/modules}, and naming it
  * is required when there are several or none. No depmod.d configuration is read (kmod reads the
  * host's {@code /etc/depmod.d} and friends even with {@code -b}): {@code -C} is refused. Usage
- * errors exit 2 (kmod: 1). A dependency cycle is one error line naming a cycle, exit 1.
+ * errors exit 2 (kmod: 1).
  */
 @Command(name = "depmod", mixinStandardHelpOptions = true, version = KmodVersion.TEXT, description = {
     "Write the module indexes of BASEDIR/lib/modules/RELEASE as kmod 30's depmod writes them, byte for byte:"
@@ -209,8 +209,7 @@ final class DepmodCommand implements Callable<Integer> {
         try {
             result = tree.depmod(cfg);
         } catch (DependencyCycleException e) {
-            // The cycle names modules relative to the tree; say which tree.
-            err.println("depmod: ERROR: " + dirname + ": " + e.getMessage());
+            print(tree.cycleReport(cfg));
             return Failures.INPUT;
         }
         print(result.warnings());

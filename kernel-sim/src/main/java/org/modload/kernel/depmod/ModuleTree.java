@@ -112,6 +112,11 @@ public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> 
         return Depmod.compute(modules, order, config);
     }
 
+    /** kmod's report of this tree's dependency cycles; see {@link Depmod#cycleReport}. */
+    public List<String> cycleReport(DepmodConfig config) {
+        return Depmod.cycleReport(modules, order, config);
+    }
+
     private static ModuleFile load(Path dir, String path) throws IOException {
         ByteBuffer image = ModuleFiles.read(dir.resolve(path), path);
         ElfFile elf = ElfFile.parse(path, image);
