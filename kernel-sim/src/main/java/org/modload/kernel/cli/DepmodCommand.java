@@ -225,10 +225,10 @@ final class DepmodCommand implements Callable<Integer> {
             print(text.messages());
             return 0;
         }
-        DepmodFiles.Output files2 = DepmodFiles.all(result, dir, dirname, warn);
-        print(files2.messages());
+        DepmodFiles.Output written = DepmodFiles.all(result, dir, dirname, warn);
+        print(written.messages());
         try {
-            DepmodWriter.write(dir, files2.files());
+            DepmodWriter.write(dir, written.files());
         } catch (IOException e) {
             err.println("depmod: ERROR: could not write the indexes into " + dirname + ": " + reason(e)
                     + " (the old files are kept)");
