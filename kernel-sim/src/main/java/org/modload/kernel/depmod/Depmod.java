@@ -36,15 +36,22 @@ import org.modload.kernel.diag.ModuleTreeException;
  */
 public final class Depmod {
 
-    /** Symbols the kernel loader provides itself; kmod adds them with the kernel's symbols. */
-    private static final List<String> LOADER_SYMBOLS = List.of("__this_module", "_GLOBAL_OFFSET_TABLE_");
+    /** kmod's fake symbols (depmod_add_fake_syms), owned by nobody. */
+    private static final List<String> FAKE_SYMBOLS = List.of("__this_module", "_GLOBAL_OFFSET_TABLE_");
+    private static final String TOC = "TOC.";
     private static final int KERNEL = -1;
+    /** depmod's {@code symbols} table: {@code hash_new(2048, ...)}. */
+    private static final int SYMBOL_BUCKETS = 2048;
 
     private Depmod() {
     }
 
+    /** An entry of kmod's symbol table: its owner (a module index, or {@link #KERNEL}) and CRC. */
+    private record Owner(int module, long crc) {
+    }
+
     /**
-     * Computes the dependencies of a tree's modules.
+     * Computes the dependencies of a tree's modules with only kernel symbol names known.
      *
      * @param modules the modules, in any order; their names must be distinct
      * @param order the lines of {@code modules.order} (paths relative to the module directory),
@@ -58,45 +65,25 @@ public final class Depmod {
      */
     public static DepmodResult compute(List<ModuleFile> modules, List<String> order, Set<String> kernelSymbols) {
         Objects.requireNonNull(kernelSymbols, "kernelSymbols");
-        List<ModuleFile> mods = sortModules(modules, order);
+        return compute(modules, order, DepmodConfig.ofKernelSymbols(kernelSymbols));
+    }
+
+    /**
+     * Computes what kmod's depmod computes for these modules: the module order, every module's
+     * dependencies, the symbol table modules.symbols lists, and the warnings and {@code -v} lines
+     * it prints while doing so (see {@link DepmodResult}).
+     *
+     * @throws DependencyCycleException if some modules need each other in a cycle
+     * @throws ModuleTreeException if two modules have the same name
+     */
+    public static DepmodResult compute(List<ModuleFile> modules, List<String> order, DepmodConfig config) {
+        Objects.requireNonNull(config, "config");
+        Graph g = graph(modules, order, config);
+        List<ModuleFile> mods = g.mods();
+        List<List<Integer>> deps = g.deps();
+        Map<String, Owner> symbols = g.symbols();
         int n = mods.size();
-
-        Map<String, Integer> owners = new HashMap<>();
-        for (String s : kernelSymbols) {
-            owners.put(s, KERNEL);
-        }
-        for (String s : LOADER_SYMBOLS) {
-            owners.put(s, KERNEL);
-        }
-        for (int i = 0; i < n; i++) {
-            for (String s : mods.get(i).symbols().exports()) {
-                owners.put(s, i);
-            }
-        }
-
-        List<List<Integer>> deps = new ArrayList<>(n);
-        List<List<String>> unknown = new ArrayList<>(n);
-        int[] users = new int[n];
-        for (ModuleFile m : mods) {
-            Set<Integer> direct = new LinkedHashSet<>();
-            List<String> missing = new ArrayList<>();
-            for (ImportedSymbol s : m.symbols().imports()) {
-                // PPC64 function descriptors: ".foo" is "foo" (depmod_symbol_find).
-                String name = s.name().startsWith(".") ? s.name().substring(1) : s.name();
-                Integer owner = owners.get(name);
-                if (owner == null) {
-                    if (!s.weak()) {
-                        missing.add(s.name());
-                    }
-                } else if (owner != KERNEL && direct.add(owner)) {
-                    users[owner]++;
-                }
-            }
-            deps.add(List.copyOf(direct));
-            unknown.add(missing);
-        }
-
-        int[] rank = topologicalRanks(deps, users);
+        int[] rank = topologicalRanks(deps, g.users(), new int[n]);
         for (int r : rank) {
             if (r < 0) {
                 throw cycle(mods, deps, rank);
@@ -111,9 +98,190 @@ public final class Depmod {
             List<Integer> all = new ArrayList<>(closure(i, deps));
             all.sort(byRank);
             out.add(new ModuleDependencies(mods.get(i).path(), mods.get(i).name(), paths(mods, direct),
-                    paths(mods, all), unknown.get(i)));
+                    paths(mods, all), g.unknown().get(i)));
         }
-        return new DepmodResult(out);
+
+        List<String> names = new ArrayList<>();
+        symbols.forEach((name, owner) -> {
+            if (owner.module() != KERNEL) {
+                names.add(name);
+            }
+        });
+        names.sort(Comparator.comparing((String k) -> KmodHash.bucket(k, SYMBOL_BUCKETS))
+                .thenComparing(KmodHash::bytes, Arrays::compareUnsigned));
+        List<DepmodResult.SymbolOwner> owners = new ArrayList<>(names.size());
+        for (String name : names) {
+            owners.add(new DepmodResult.SymbolOwner(name, symbols.get(name).module()));
+        }
+        return new DepmodResult(out, mods, owners, g.warnings(), g.shown());
+    }
+
+    /** depmod_symbol_add: the prefix character is dropped from a name that starts with it. */
+    private static String skipPrefix(String name, char prefix) {
+        return prefix != '\0' && !name.isEmpty() && name.charAt(0) == prefix ? name.substring(1) : name;
+    }
+
+    /** The key depmod_symbol_find looks {@code name} up by: PPC64's {@code .foo} is {@code foo}, then the prefix. */
+    private static String name(String name, char prefix) {
+        return skipPrefix(name.startsWith(".") ? name.substring(1) : name, prefix);
+    }
+
+    private static Owner find(Map<String, Owner> symbols, String name, char prefix) {
+        return symbols.get(name(name, prefix));
+    }
+
+    /** The modules in kmod's order, the symbol table, each module's direct dependencies in the order found. */
+    private record Graph(List<ModuleFile> mods, Map<String, Owner> symbols, List<List<Integer>> deps,
+            List<List<String>> unknown, int[] users, List<String> warnings, List<String> shown) {
+    }
+
+    private static Graph graph(List<ModuleFile> modules, List<String> order, DepmodConfig config) {
+        List<ModuleFile> mods = sortModules(modules, order);
+        int n = mods.size();
+        char prefix = config.symbolPrefix();
+
+        Map<String, Owner> symbols = new HashMap<>();
+        for (ExportedSymbol s : config.kernel()) {
+            symbols.put(skipPrefix(s.name(), prefix), new Owner(KERNEL, s.crc()));
+        }
+        if (config.kernelGiven()) {
+            for (String s : FAKE_SYMBOLS) {
+                symbols.put(s, new Owner(KERNEL, 0));
+            }
+            if (find(symbols, TOC, prefix) == null) {
+                symbols.put(TOC, new Owner(KERNEL, 0));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (ExportedSymbol s : mods.get(i).symbols().exported()) {
+                symbols.put(skipPrefix(s.name(), prefix), new Owner(i, s.crc()));
+            }
+        }
+
+        List<String> warnings = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
+        List<List<Integer>> deps = new ArrayList<>(n);
+        List<List<String>> unknown = new ArrayList<>(n);
+        int[] users = new int[n];
+        for (ModuleFile m : mods) {
+            Set<Integer> direct = new LinkedHashSet<>();
+            List<String> missing = new ArrayList<>();
+            String path = config.fullPath(m.path());
+            for (ImportedSymbol s : m.symbols().imports()) {
+                Owner owner = find(symbols, s.name(), prefix);
+                if (owner == null) {
+                    if (!s.weak()) {
+                        missing.add(s.name());
+                        if (config.printUnknown()) {
+                            warnings.add("WARNING: " + path + " needs unknown symbol " + s.name());
+                        }
+                    }
+                    continue;
+                }
+                if (config.checkSymvers() && owner.crc() != s.crc() && !s.weak() && config.printUnknown()) {
+                    warnings.add("WARNING: " + path + " disagrees about version of symbol " + s.name());
+                }
+                if (owner.module() != KERNEL && direct.add(owner.module())) {
+                    users[owner.module()]++;
+                    if (config.verbose()) {
+                        shown.add(path + " needs \"" + name(s.name(), prefix) + "\": "
+                                + config.fullPath(mods.get(owner.module()).path()));
+                    }
+                }
+            }
+            deps.add(List.copyOf(direct));
+            unknown.add(missing);
+        }
+
+        return new Graph(mods, symbols, deps, unknown, users, warnings, shown);
+    }
+
+    /**
+     * What kmod 30 prints when the modules' dependencies have cycles ({@code depmod_report_cycles}):
+     * one {@code ERROR: Cycle detected: a -> b -> a} line per cycle its walk finds, by module name,
+     * then {@code ERROR: Found N modules in dependency cycles!}. Empty when there is no cycle.
+     * Where kmod's walk never ends (a cycle reached from a root on another cycle) this one stops
+     * descending at paths longer than the number of modules.
+     */
+    public static List<String> cycleReport(List<ModuleFile> modules, List<String> order, DepmodConfig config) {
+        Graph g = graph(modules, order, config);
+        int n = g.mods().size();
+        int[] left = new int[n];
+        topologicalRanks(g.deps(), g.users(), left);
+        List<Integer> roots = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (left[i] > 0) {
+                roots.add(i);
+            }
+        }
+        if (roots.isEmpty()) {
+            return List.of();
+        }
+        int stackSize = roots.size();
+        boolean[] visited = new boolean[n];
+        Set<String> loopSet = new HashSet<>();
+        List<String> out = new ArrayList<>();
+        while (!roots.isEmpty()) {
+            int root = roots.remove(0);
+            // A vertex: a module and the vertex it was reached from (kmod's struct vertex).
+            record Vertex(int mod, Vertex parent, int depth) {
+            }
+            Deque<Vertex> stack = new ArrayDeque<>();
+            stack.push(new Vertex(root, null, 0));
+            while (!stack.isEmpty()) {
+                Vertex v = stack.pop();
+                int m = v.mod();
+                if (visited[m] && m == root) {
+                    List<Integer> reverse = new ArrayList<>();
+                    for (Vertex p = v.parent(); p != null; p = p.parent()) {
+                        reverse.add(p.mod());
+                        loopSet.add(g.mods().get(p.mod()).name());
+                    }
+                    StringBuilder b = new StringBuilder();
+                    for (int i = reverse.size() - 1; i >= 0; i--) {
+                        b.append(g.mods().get(reverse.get(i)).name()).append(" -> ");
+                        removeData(roots, reverse.get(i));
+                    }
+                    out.add("ERROR: Cycle detected: " + b + g.mods().get(m).name());
+                    continue;
+                }
+                visited[m] = true;
+                if (g.deps().get(m).isEmpty()) {
+                    removeData(roots, m);
+                    continue;
+                }
+                if (v.depth() >= n) {
+                    // A path longer than the tree: the walk circles a cycle the root is not on,
+                    // where kmod 30 loops for ever. Stop descending.
+                    continue;
+                }
+                for (int d : g.deps().get(m)) {
+                    if (stack.size() >= stackSize) {
+                        // kmod asserts here (a cycle its walk cannot leave); stop rather than loop.
+                        stack.clear();
+                        break;
+                    }
+                    stack.push(new Vertex(d, v, v.depth() + 1));
+                }
+            }
+        }
+        out.add("ERROR: Found " + loopSet.size() + " modules in dependency cycles!");
+        return out;
+    }
+
+    /**
+     * libkmod's {@code kmod_list_remove_data} on the circular list {@code roots} (kept from its
+     * head): the entry goes, and the one after it becomes the head.
+     */
+    private static void removeData(List<Integer> roots, int m) {
+        int at = roots.indexOf(m);
+        if (at < 0) {
+            return;
+        }
+        List<Integer> rotated = new ArrayList<>(roots.subList(at + 1, roots.size()));
+        rotated.addAll(roots.subList(0, at));
+        roots.clear();
+        roots.addAll(rotated);
     }
 
     /** kmod's module array: hash-table order, then stably by last line in {@code modules.order}. */
@@ -147,9 +315,10 @@ public final class Depmod {
 
     /**
      * depmod_calculate_dependencies: Kahn's algorithm with a stack. Returns each module's rank,
-     * or -1 for a module left with users, that is, on a cycle or needed by one.
+     * or -1 for a module left with users, that is, on a cycle or needed by one; {@code left}
+     * receives the users each module is left with.
      */
-    private static int[] topologicalRanks(List<List<Integer>> deps, int[] usersIn) {
+    private static int[] topologicalRanks(List<List<Integer>> deps, int[] usersIn, int[] left) {
         int n = deps.size();
         int[] users = usersIn.clone();
         int[] rank = new int[n];
@@ -171,6 +340,7 @@ public final class Depmod {
                 }
             }
         }
+        System.arraycopy(users, 0, left, 0, n);
         return rank;
     }
 

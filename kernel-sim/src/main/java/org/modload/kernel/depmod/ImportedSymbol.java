@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param name the symbol name as the module spells it
  * @param weak whether the reference is STB_WEAK (a weak reference still makes a dependency when
  *     some module exports the symbol, but is never reported as unknown)
+ * @param crc the CRC the module was built against: its first {@code __versions} entry of that
+ *     name, 0 when there is none
  */
-public record ImportedSymbol(String name, boolean weak) {
+public record ImportedSymbol(String name, boolean weak, long crc) {
 
     public ImportedSymbol {
         Objects.requireNonNull(name, "name");

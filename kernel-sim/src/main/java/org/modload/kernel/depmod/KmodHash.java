@@ -28,7 +28,7 @@ final class KmodHash {
         return superFast(bytes(key)) & (buckets - 1);
     }
 
-    private static byte[] bytes(String key) {
+    static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -75,7 +75,23 @@ public record ModuleDirectory(Path given, Path root, List<String> modules, List<
      *     or holds modules of several releases under {@code lib/modules}
      */
     public static ModuleDirectory scan(Path dir) throws IOException {
-        Path root = resolve(dir);
+        return walkFrom(dir, resolve(dir));
+    }
+
+    /**
+     * As {@link #scan}, but {@code dir} is walked as it is, as kmod's depmod walks
+     * {@code BASEDIR/lib/modules/RELEASE}.
+     *
+     * @throws ModuleTreeException if {@code dir} is not a directory
+     */
+    public static ModuleDirectory scanRelease(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw ModuleTreeException.of(dir.toString(), Files.exists(dir) ? "not a directory" : "no such directory");
+        }
+        return walkFrom(dir, dir);
+    }
+
+    private static ModuleDirectory walkFrom(Path dir, Path root) throws IOException {
         Map<String, String> kept = new LinkedHashMap<>();
         List<String[]> found = new ArrayList<>();
         walk(root, "", new HashSet<>(Set.of(root.toRealPath())), found);

@@ -22,9 +22,12 @@ import org.modload.loader.elf.ElfFile;
  * @param order the lines of {@code modules.order} as kmod uses them: empty when the file is
  *     absent, and also when its last line lacks a newline (kmod then ignores the whole file)
  * @param duplicates the files left out because a kept module has their name, in path order
+ * @param orderFile whether {@code modules.order} exists (kmod warns when it does not)
+ * @param corruptOrderLine the number of the line of {@code modules.order} that lacks its newline
+ *     (kmod reports it and ignores the file), or 0
  */
 public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> order,
-        List<ModuleDirectory.Duplicate> duplicates) {
+        List<ModuleDirectory.Duplicate> duplicates, boolean orderFile, int corruptOrderLine) {
 
     public ModuleTree {
         Objects.requireNonNull(directory, "directory");
@@ -45,10 +48,38 @@ public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> 
      * @throws org.modload.kernel.diag.ModuleTreeException if {@code dir} is not a directory
      */
     public static ModuleTree read(Path dir) throws IOException {
-        ModuleDirectory found = ModuleDirectory.scan(dir);
-        Path root = found.root();
+        return read(ModuleDirectory.scan(dir));
+    }
+
+    /**
+     * As {@link #read(Path)}, but {@code dir} is the module directory itself, walked as it is
+     * (kmod's {@code BASEDIR/lib/modules/RELEASE}), never resolved to a release below it.
+     */
+    public static ModuleTree readRelease(Path dir) throws IOException {
+        return read(ModuleDirectory.scanRelease(dir));
+    }
+
+    /**
+     * The modules named on depmod's command line (absolute paths), in that order, with the
+     * module directory's {@code modules.order}: a file under {@code dir} keeps its path relative
+     * to it, any other its absolute path, as kmod's {@code relpath}.
+     */
+    public static ModuleTree ofFiles(Path dir, String dirname, List<String> files) throws IOException {
+        List<String> paths = new ArrayList<>();
+        for (String f : files) {
+            paths.add(f.startsWith(dirname + "/") ? f.substring(dirname.length() + 1) : f);
+        }
+        return read(dir, paths, List.of());
+    }
+
+    private static ModuleTree read(ModuleDirectory found) throws IOException {
+        return read(found.root(), found.modules(), found.duplicates());
+    }
+
+    private static ModuleTree read(Path root, List<String> paths, List<ModuleDirectory.Duplicate> duplicates)
+            throws IOException {
         // Read in parallel, but report the first failure in path order, whatever thread hit it.
-        List<Object> loaded = found.modules().parallelStream().map(p -> {
+        List<Object> loaded = paths.parallelStream().map(p -> {
             try {
                 return (Object) load(root, p);
             } catch (IOException | RuntimeException e) {
@@ -65,7 +96,10 @@ public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> 
             }
             modules.add((ModuleFile) o);
         }
-        return new ModuleTree(root, modules, order(root.resolve("modules.order")), found.duplicates());
+        Path orderFile = root.resolve("modules.order");
+        int corrupt = corruptLine(orderFile);
+        return new ModuleTree(root, modules, corrupt > 0 ? List.of() : order(orderFile), duplicates,
+                Files.isRegularFile(orderFile), corrupt);
     }
 
     /** Computes this tree's dependencies; see {@link Depmod#compute}. */
@@ -73,10 +107,20 @@ public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> 
         return Depmod.compute(modules, order, kernelSymbols);
     }
 
+    /** Computes what kmod's depmod computes for this tree; see {@link Depmod#compute(List, List, DepmodConfig)}. */
+    public DepmodResult depmod(DepmodConfig config) {
+        return Depmod.compute(modules, order, config);
+    }
+
+    /** kmod's report of this tree's dependency cycles; see {@link Depmod#cycleReport}. */
+    public List<String> cycleReport(DepmodConfig config) {
+        return Depmod.cycleReport(modules, order, config);
+    }
+
     private static ModuleFile load(Path dir, String path) throws IOException {
         ByteBuffer image = ModuleFiles.read(dir.resolve(path), path);
         ElfFile elf = ElfFile.parse(path, image);
-        return ModuleFile.of(path, ModuleSymbols.of(elf));
+        return new ModuleFile(path, ModuleFile.nameOf(path), ModuleSymbols.of(elf), ModinfoStrings.read(elf));
     }
 
     private static List<String> order(Path file) throws IOException {
@@ -88,5 +132,23 @@ public record ModuleTree(Path directory, List<ModuleFile> modules, List<String> 
             return List.of();
         }
         return List.of(text.substring(0, text.length() - 1).split("\n", -1));
+    }
+
+    /** The number of the last line when it lacks its newline (kmod's "corrupted line"), else 0. */
+    private static int corruptLine(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        byte[] b = Files.readAllBytes(file);
+        if (b.length == 0 || b[b.length - 1] == '\n') {
+            return 0;
+        }
+        int lines = 1;
+        for (byte c : b) {
+            if (c == '\n') {
+                lines++;
+            }
+        }
+        return lines;
     }
 }

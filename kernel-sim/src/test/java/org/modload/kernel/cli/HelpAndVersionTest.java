@@ -45,13 +45,19 @@ class HelpAndVersionTest {
     }
 
     @org.junit.jupiter.api.Test
-    void depmodNeedsNoSymversAndWarnsForMinusEWithoutOneAsKmodDoes() {
-        String tree = java.nio.file.Path.of("src/main/resources/org/modload/kernel/samples/x86_64").toAbsolutePath().toString();
-        KmodTools.Run plain = KmodTools.modload("depmod", List.of("--tree", tree));
-        KmodTools.Run errsyms = KmodTools.modload("depmod", List.of("--tree", tree, "-e"));
+    void depmodNeedsNoSymversAndWarnsForMinusEWithoutOneAsKmodDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path base)
+            throws java.io.IOException {
+        java.nio.file.Path samples = java.nio.file.Path.of("src/main/resources/org/modload/kernel/samples/x86_64").toAbsolutePath();
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(base.resolve("lib/modules/1.0"));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("kernel"), samples);
+        KmodTools.Run plain = KmodTools.modload("depmod", List.of("-n", "-b", base.toString(), "1.0"));
+        KmodTools.Run errsyms = KmodTools.modload("depmod", List.of("-n", "-b", base.toString(), "-e", "1.0"));
+        String noOrder = "depmod: WARNING: could not open modules.order at " + dir + ": No such file or directory\n";
         assertAll(
                 () -> assertEquals(0, plain.status(), plain.err()),
-                () -> assertTrue(plain.out().contains("demo_user.ko:"), plain.out()),
-                () -> assertEquals(new KmodTools.Run(0, plain.out(), "depmod: WARNING: -e needs -E or -F\n"), errsyms));
+                () -> assertTrue(plain.out().contains("kernel/demo_user.ko:"), plain.out()),
+                () -> assertEquals(noOrder, plain.err()),
+                () -> assertEquals(new KmodTools.Run(0, plain.out(), "depmod: WARNING: -e needs -E or -F\n" + noOrder),
+                        errsyms));
     }
 }

@@ -41,32 +41,42 @@ final class TestTree {
      * @param calls symbols it calls (undefined, STB_GLOBAL)
      * @param weak symbols it references weakly (undefined, STB_WEAK)
      * @param versions names of its {@code __versions} entries
+     * @param modinfo its {@code .modinfo} strings ({@code alias=...}, {@code softdep=...})
      */
     record Module(List<String> exports, Exports style, List<String> extraStrings, List<String> calls,
-            List<String> weak, List<String> versions) {
+            List<String> weak, List<String> versions, List<String> modinfo) {
+
+        Module(List<String> exports, Exports style, List<String> extraStrings, List<String> calls,
+                List<String> weak, List<String> versions) {
+            this(exports, style, extraStrings, calls, weak, versions, List.of());
+        }
 
         static Module exporting(String... symbols) {
             return new Module(List.of(symbols), Exports.CRC_AND_STRINGS, List.of(), List.of(), List.of(), List.of());
         }
 
+        Module info(String... strings) {
+            return new Module(exports, style, extraStrings, calls, weak, versions, List.of(strings));
+        }
+
         Module calling(String... symbols) {
-            return new Module(exports, style, extraStrings, List.of(symbols), weak, versions);
+            return new Module(exports, style, extraStrings, List.of(symbols), weak, versions, modinfo);
         }
 
         Module weakly(String... symbols) {
-            return new Module(exports, style, extraStrings, calls, List.of(symbols), versions);
+            return new Module(exports, style, extraStrings, calls, List.of(symbols), versions, modinfo);
         }
 
         Module versions(String... names) {
-            return new Module(exports, style, extraStrings, calls, weak, List.of(names));
+            return new Module(exports, style, extraStrings, calls, weak, List.of(names), modinfo);
         }
 
         Module style(Exports s) {
-            return new Module(exports, s, extraStrings, calls, weak, versions);
+            return new Module(exports, s, extraStrings, calls, weak, versions, modinfo);
         }
 
         Module strings(String... more) {
-            return new Module(exports, style, List.of(more), calls, weak, versions);
+            return new Module(exports, style, List.of(more), calls, weak, versions, modinfo);
         }
     }
 
@@ -170,6 +180,12 @@ final class TestTree {
             }
             for (String e : m.extraStrings()) {
                 s.add("\t.asciz \"" + e + "\"");
+            }
+        }
+        if (!m.modinfo().isEmpty()) {
+            s.add("\t.section .modinfo,\"a\"");
+            for (String i : m.modinfo()) {
+                s.add("\t.asciz \"" + i + "\"");
             }
         }
         if (!m.versions().isEmpty()) {
