@@ -676,8 +676,9 @@ public final class KernelState {
 
     /**
      * free_module, mutex held: exports, dependency references, memory and the list entry go. A
-     * fault at a step undoes the steps before it (exports published again, edges and their
-     * references back) and makes {@code m} LIVE again.
+     * fault at a step undoes the steps before it (exports published again, the edges' references
+     * back; the edges stay until no step can fail, so each used module keeps its users' order)
+     * and makes {@code m} LIVE again.
      */
     private void free(Module m, FaultInjection faults) {
         List<Module> used = new ArrayList<>(list.successors(m));
@@ -687,8 +688,10 @@ public final class KernelState {
             unpublish(m);
             done = 1;
             injected(faults, UnloadStep.DEPENDENCY_EDGES, m.name());
+            // module_unload_free: the references go now, the edges themselves once no step can
+            // fail, as re-adding an edge would move m to the end of each used module's users.
             for (Module u : used) {
-                dropUse(m, u);
+                u.put();
             }
             done = 2;
             injected(faults, UnloadStep.MEMORY_RELEASE, m.name());
@@ -696,7 +699,6 @@ public final class KernelState {
             if (done >= 2) {
                 for (Module u : used) {
                     u.get();
-                    addUse(m, u);
                 }
             }
             if (done >= 1) {
@@ -705,6 +707,9 @@ public final class KernelState {
             m.unloadFailed();
             moduleWq.signalAll();
             throw e;
+        }
+        for (Module u : used) {
+            list.removeEdge(m, u);
         }
         area.free(m.coreBase());
         if (m.initHeld() && m.initAllocated()) {

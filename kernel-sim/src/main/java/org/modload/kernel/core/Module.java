@@ -225,11 +225,15 @@ public final class Module {
         refcnt.incrementAndGet();
     }
 
-    /** module_put; false when no reference was held (a caller bug Linux would WARN about). */
+    /**
+     * module_put; false when no reference was held, the count then unchanged. (Linux's
+     * atomic_dec_if_positive would take the base reference itself, leaving a module that can be
+     * neither referenced nor unloaded; a module whose unload dropped the base has no holders.)
+     */
     boolean put() {
         while (true) {
             int c = refcnt.get();
-            if (c <= 0) {
+            if (c <= REF_BASE) {
                 return false;
             }
             if (refcnt.compareAndSet(c, c - 1)) {

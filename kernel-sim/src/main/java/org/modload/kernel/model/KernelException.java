@@ -3,9 +3,13 @@ package org.modload.kernel.model;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.modload.loader.diag.Location;
+
 /**
  * A refusal of the module system: the errno a system call would return, the load phase that
- * failed (for loads), and a located message saying why, built once.
+ * failed (for loads), and a located message saying why, built once. Its names come from module
+ * files (symbols, the module's own name, .modinfo values): control characters in the message are
+ * shown as {@code \xNN} ({@link Location#printable}), so that it stays one line.
  */
 public final class KernelException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -15,7 +19,7 @@ public final class KernelException extends RuntimeException {
     private final String module;
 
     public KernelException(Errno errno, LoadPhase phase, String module, String message, Throwable cause) {
-        super(message, cause, false, false);
+        super(Location.printable(message), cause, false, false);
         this.errno = Objects.requireNonNull(errno);
         this.phase = phase;
         this.module = Objects.requireNonNull(module);

@@ -107,7 +107,9 @@ final class Binding {
             List<Symbol> syms = obj.symbols();
             Referent[] r = new Referent[syms.size()];
             long[] z = new long[syms.size()];
-            r[0] = new Referent.Absolute(0);
+            if (r.length > 0) { // an object without a symbol table has not even the null symbol
+                r[0] = new Referent.Absolute(0);
+            }
             for (int i = 1; i < syms.size(); i++) {
                 Symbol s = syms.get(i);
                 Symbol def = s;
